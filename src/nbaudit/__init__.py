@@ -1,0 +1,35 @@
+"""nbaudit: audit data and models for privacy and fairness without leaving the notebook.
+
+Load the magics with ``%load_ext nbaudit``; the same analyses are plain functions:
+`scan_pii`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .config import configure
+from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii
+
+try:
+    __version__ = version("nbaudit")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "ENTITIES",
+    "ColumnReport",
+    "PiiScan",
+    "__version__",
+    "configure",
+    "load_ipython_extension",
+    "mask_value",
+    "scan_pii",
+]
+
+
+def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - IPython's signature
+    """Register %pii_scan (called by ``%load_ext nbaudit``)."""
+    from .magics import AuditMagics
+
+    ipython.register_magics(AuditMagics)

@@ -1,0 +1,355 @@
+"""Vectorised value detectors.
+
+Each detector takes a pyarrow string array of stripped values and returns a boolean numpy
+array: does each value hold the entity? The same detectors classify a column from its
+sample and count flagged cells over the whole column (run on the column's distinct values),
+so the inventory and the counts can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import lexicons, patterns
+
+
+def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(mask, False), dtype=bool)
+
+
+def full_match(arr: pa.Array, regex: str) -> np.ndarray:
+    """True where the whole value matches `regex` (RE2 syntax)."""
+    return _np(pc.match_substring_regex(arr, f"^(?:{regex})$"))
+
+
+def _validated(arr: pa.Array, mask: np.ndarray, validator: Callable[[str], bool]) -> np.ndarray:
+    idx = np.flatnonzero(mask)
+    if idx.size:
+        values = arr.take(pa.array(idx)).to_pylist()
+        mask = mask.copy()
+        mask[idx] = [validator(v) for v in values]
+    return mask
+
+
+def _digit_count(arr: pa.Array) -> np.ndarray:
+    no_ext = pc.replace_substring_regex(arr, r"(?:x|ext\.?|#) ?[0-9]{1,6}$", "")
+    only_digits = pc.replace_substring_regex(no_ext, r"[^0-9]", "")
+    return np.asarray(pc.fill_null(pc.utf8_length(only_digits), 0))
+
+
+def _folded_lower(arr: pa.Array) -> pa.Array:
+    text = pc.utf8_normalize(arr, "NFKD")
+    text = pc.replace_substring_regex(text, r"\p{Mn}", "")
+    text = pc.replace_substring(text, "ß", "ss")
+    return pc.utf8_lower(pc.replace_substring_regex(text, r"\s+", " "))
+
+
+def _in_set(arr: pa.Array, words: frozenset[str]) -> np.ndarray:
+    # A Python set lookup beats building an Arrow hash table of 90k names on every call.
+    return np.fromiter((v in words for v in arr.to_pylist()), dtype=bool, count=len(arr))
+
+
+def in_lexicon(arr: pa.Array, words: frozenset[str]) -> np.ndarray:
+    return _in_set(_folded_lower(arr), words)
+
+
+# --- entity detectors -------------------------------------------------------------------
+def email(arr: pa.Array, hinted: bool) -> np.ndarray:
+    return full_match(arr, patterns.FULL["EMAIL_ADDRESS"])
+
+
+def url(arr: pa.Array, hinted: bool) -> np.ndarray:
+    return full_match(arr, patterns.FULL["URL"])
+
+
+def mac(arr: pa.Array, hinted: bool) -> np.ndarray:
+    return full_match(arr, patterns.FULL["MAC_ADDRESS"])
+
+
+def ip(arr: pa.Array, hinted: bool) -> np.ndarray:
+    mask = full_match(arr, patterns.FULL["IP_ADDRESS"])
+    # IPv4 is exact in the regex; IPv6 compressed forms get the stdlib check.
+    v6 = mask & _np(pc.match_substring(arr, ":"))
+    if v6.any():
+        mask = mask & ~v6 | _validated(arr, v6, patterns.ip_ok)
+    return mask
+
+
+def ssn(arr: pa.Array, hinted: bool) -> np.ndarray:
+    regex = patterns.FULL["US_SSN"] + ("|[0-9]{9}" if hinted else "")
+    return _validated(arr, full_match(arr, regex), patterns.ssn_ok)
+
+
+def credit_card(arr: pa.Array, hinted: bool) -> np.ndarray:
+    mask = full_match(arr, patterns.FULL["CREDIT_CARD"])
+    idx = np.flatnonzero(mask)
+    if idx.size:
+        mask = mask.copy()
+        mask[idx] = patterns.luhn_ok_many(arr.take(pa.array(idx)).to_pylist())
+    return mask
+
+
+def iban(arr: pa.Array, hinted: bool) -> np.ndarray:
+    return _validated(arr, full_match(arr, patterns.FULL["IBAN_CODE"]), patterns.iban_ok)
+
+
+def date_time(arr: pa.Array, hinted: bool) -> np.ndarray:
+    return full_match(arr, patterns.FULL["DATE_TIME"])
+
+
+def date_of_birth(arr: pa.Array, hinted: bool) -> np.ndarray:
+    if not hinted:
+        return np.zeros(len(arr), dtype=bool)
+    mask = date_time(arr, hinted)
+    years = pc.extract_regex(arr, r"(?P<y>(?:19|20)[0-9]{2})")
+    year = pc.cast(pc.struct_field(years, "y"), pa.int64(), safe=False)
+    plausible = _np(pc.and_(pc.greater_equal(year, 1900),
+                            pc.less_equal(year, _dt.date.today().year)))
+    return mask & plausible
+
+
+def phone(arr: pa.Array, hinted: bool) -> np.ndarray:
+    mask = full_match(arr, patterns.FULL["PHONE_NUMBER"])
+    if not mask.any():
+        return mask
+    n_digits = _digit_count(arr)
+    mask &= (n_digits >= 7) & (n_digits <= 15)
+    # More specific shapes that the loose phone grammar also accepts.
+    for other in ("DATE_TIME", "US_SSN", "IP_ADDRESS", "POSTAL_CODE"):
+        mask &= ~full_match(arr, patterns.FULL[other])
+    mask &= ~credit_card(arr, False)
+    if not hinted:
+        # Without a header saying "phone", ask for a phone-like layout: an international
+        # prefix, brackets, or at least two separators (555-123-4567, 01 23 45 67 89).
+        prefixed = _np(pc.match_substring_regex(arr, r"^(?:\+|00|\()"))
+        separated = _np(pc.match_substring_regex(arr, r"[0-9][ .\-/][0-9]+[ .\-/)][0-9]"))
+        mask &= prefixed | separated
+    return mask
+
+
+def postal_code(arr: pa.Array, hinted: bool) -> np.ndarray:
+    if hinted:
+        return full_match(arr, patterns.FULL["POSTAL_CODE"])
+    # Unhinted, only shapes that nothing else takes: ZIP+4, UK, Canada.
+    return full_match(
+        arr,
+        r"[0-9]{5}-[0-9]{4}|[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}|[A-Z][0-9][A-Z] [0-9][A-Z][0-9]",
+    )
+
+
+def location(arr: pa.Array, hinted: bool) -> np.ndarray:
+    street = full_match(arr, patterns.FULL["LOCATION"]) & ~full_match(arr, patterns.FULL["URL"])
+    if not hinted:
+        return street
+    # Hinted place names (city, country): 1-4 words of letters, no digits.
+    place = full_match(arr, r"[^\d@:/]{2,60}") & _np(
+        pc.less_equal(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 3)
+    )
+    return street | place
+
+
+def street_address(arr: pa.Array) -> np.ndarray:
+    """Values with a house number and a street-type word (used to tell addresses from places)."""
+    return full_match(arr, patterns.FULL["LOCATION"])
+
+
+_TITLE_RE = r"^(?i:(?:" + "|".join(t.replace(".", r"\.") for t in lexicons.TITLES) + r")\.? )+"
+_SUFFIX_RE = r"(?i:,? (?:" + "|".join(s.replace(".", r"\.") for s in lexicons.SUFFIXES) + r")\.?)+$"
+
+
+def _name_parts(arr: pa.Array) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    text = pc.replace_substring_regex(arr, r"\s+", " ")
+    text = pc.replace_substring_regex(text, _TITLE_RE, "")
+    text = pc.replace_substring_regex(text, _SUFFIX_RE, "")
+    # "Doe, Jane" -> "Jane Doe"
+    text = pc.replace_substring_regex(text, r"^([^,]{1,40}), ([^,]{1,40})$", r"\2 \1")
+    folded = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), r"\p{Mn}", ""))
+    folded = pc.replace_substring(folded, "ß", "SS")
+    first = pc.struct_field(pc.extract_regex(folded, r"^(?P<f>[A-Z'’]+)"), "f")
+    last = pc.struct_field(pc.extract_regex(folded, r"(?P<l>[A-Z'’]+)$"), "l")
+    # 1-4 capitalised alphabetic tokens (hyphens, apostrophes, dots and particles allowed).
+    token = r"(?:\p{Lu}[\p{L}'’.\-]*|van|von|de|del|della|der|den|di|da|du|la|le|y|bin|al|zu|dos)"
+    shaped = _np(pc.match_substring_regex(text, rf"^{token}(?: {token})*$"))
+    return first, last, shaped
+
+
+def person(arr: pa.Array, hinted: bool) -> np.ndarray:
+    first, last, shaped = _name_parts(arr)
+    known_first = _in_set(first, lexicons.first_names())
+    known_last = _in_set(last, lexicons.last_names())
+    n_tokens = np.asarray(
+        pc.fill_null(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 0)
+    ) + 1
+    multi = n_tokens >= 2
+    if hinted:
+        # A "first_name"/"nom" column may hold one token per cell.
+        return shaped & (known_first | known_last)
+    return shaped & multi & (n_tokens <= 5) & (known_first | known_last)
+
+
+def gender(arr: pa.Array, hinted: bool) -> np.ndarray:
+    return in_lexicon(arr, lexicons.GENDER_VALUES)
+
+
+def age(arr: pa.Array, hinted: bool) -> np.ndarray:
+    if not hinted:
+        return np.zeros(len(arr), dtype=bool)
+    numeric = full_match(arr, r"[0-9]{1,3}(?:\.0+)?")
+    value = pc.cast(pc.struct_field(pc.extract_regex(arr, r"^(?P<n>[0-9]{1,3})"), "n"),
+                    pa.int64(), safe=False)
+    return numeric & _np(pc.less_equal(value, 120))
+
+
+def _sensitive(name: str, need_hint: bool) -> Callable[[pa.Array, bool], np.ndarray]:
+    def detector(arr: pa.Array, hinted: bool) -> np.ndarray:
+        if need_hint and not hinted:
+            return np.zeros(len(arr), dtype=bool)
+        mask = in_lexicon(arr, lexicons.SENSITIVE_VALUES[name])
+        if name == "HEALTH" and hinted:  # ICD-10 codes such as E11.9
+            mask |= full_match(arr, r"[A-TV-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?")
+        return mask
+
+    detector.__name__ = name.lower()
+    return detector
+
+
+def id_number(arr: pa.Array, hinted: bool) -> np.ndarray:
+    uuid = full_match(arr, patterns.FULL["ID_NUMBER"])
+    if not hinted:
+        return np.zeros(len(arr), dtype=bool)
+    return uuid | full_match(arr, r"[A-Za-z0-9_\-.:#/]{1,64}")
+
+
+def _document(arr: pa.Array, hinted: bool) -> np.ndarray:
+    if not hinted:
+        return np.zeros(len(arr), dtype=bool)
+    return full_match(arr, r"[A-Za-z0-9\- ]{5,20}") & _np(pc.match_substring_regex(arr, "[0-9]"))
+
+
+def secret(arr: pa.Array, hinted: bool) -> np.ndarray:
+    mask = full_match(arr, patterns.FULL["SECRET"])
+    if hinted:
+        # Passwords and opaque tokens: no spaces, 8+ characters, at least two character classes.
+        opaque = full_match(arr, r"[^\s]{8,512}")
+        classes = sum(
+            _np(pc.match_substring_regex(arr, cls)).astype(int)
+            for cls in ("[a-z]", "[A-Z]", "[0-9]", r"[^A-Za-z0-9]")
+        )
+        mask |= opaque & (classes >= 2)
+    return mask
+
+
+DETECTORS: dict[str, Callable[[pa.Array, bool], np.ndarray]] = {
+    "SECRET": secret,
+    "EMAIL_ADDRESS": email,
+    "URL": url,
+    "IBAN_CODE": iban,
+    "CREDIT_CARD": credit_card,
+    "US_SSN": ssn,
+    "IP_ADDRESS": ip,
+    "MAC_ADDRESS": mac,
+    "PHONE_NUMBER": phone,
+    "DATE_OF_BIRTH": date_of_birth,
+    "DATE_TIME": date_time,
+    "POSTAL_CODE": postal_code,
+    "PERSON": person,
+    "LOCATION": location,
+    "GENDER": gender,
+    "AGE": age,
+    "ETHNICITY": _sensitive("ETHNICITY", need_hint=False),
+    "RELIGION": _sensitive("RELIGION", need_hint=False),
+    "HEALTH": _sensitive("HEALTH", need_hint=True),
+    "SEXUAL_ORIENTATION": _sensitive("SEXUAL_ORIENTATION", need_hint=False),
+    "POLITICAL_OPINION": _sensitive("POLITICAL_OPINION", need_hint=True),
+    "US_DRIVER_LICENSE": _document,
+    "US_PASSPORT": _document,
+    "ID_NUMBER": id_number,
+}
+# Ties in hit rate go to the earlier, more specific entity.
+PRIORITY = list(DETECTORS)
+
+
+# --- shape statistics -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shape:
+    """Statistics of a column's sampled values, used to tell text from codes and names."""
+
+    n: int
+    n_unique: int
+    mean_length: float
+    mean_tokens: float
+    digit_ratio: float
+
+    @property
+    def unique_ratio(self) -> float:
+        return self.n_unique / self.n if self.n else 0.0
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.mean_tokens >= 5 or self.mean_length >= 60
+
+    @property
+    def is_prose(self) -> bool:
+        """Too long to be one structured value (addresses reach about 8 words)."""
+        return self.mean_tokens >= 9 or self.mean_length >= 100
+
+    def describe(self) -> str:
+        return (
+            f"{self.n_unique:,} distinct of {self.n:,}; mean {self.mean_length:.0f} chars, "
+            f"{self.mean_tokens:.1f} words, {self.digit_ratio:.0%} digits"
+        )
+
+
+def shape(arr: pa.Array, n: int, n_unique: int) -> Shape:
+    """Shape statistics from `arr` (a few thousand sampled values) for a sample of `n`
+    values with `n_unique` distinct ones."""
+    if len(arr) == 0:
+        return Shape(n, n_unique, 0.0, 0.0, 0.0)
+    lengths = np.asarray(pc.utf8_length(arr), dtype=float)
+    total = lengths.sum()
+    spaces = np.asarray(pc.utf8_length(pc.replace_substring_regex(arr, r"[^\s]+", "")), float)
+    digits = np.asarray(pc.utf8_length(pc.replace_substring_regex(arr, r"[^0-9]", "")), float)
+    return Shape(
+        n=n,
+        n_unique=n_unique,
+        mean_length=float(total / len(arr)),
+        mean_tokens=float((spaces + 1).mean()),
+        digit_ratio=float(digits.sum() / total) if total else 0.0,
+    )
+
+
+_NEEDS_DIGITS = {"US_SSN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "PHONE_NUMBER", "DATE_TIME",
+                 "DATE_OF_BIRTH", "AGE", "POSTAL_CODE", "US_DRIVER_LICENSE", "US_PASSPORT"}
+_WORDS_ONLY = {"PERSON", "GENDER", "ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION",
+               "POLITICAL_OPINION", "EMAIL_ADDRESS", "URL", "LOCATION"}
+_CATEGORICAL = {"ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION", "POLITICAL_OPINION", "HEALTH"}
+
+
+def column_allows(entity: str, s: Shape, hinted: bool) -> bool:
+    """Whether a column of this shape can hold `entity` at all (skips hopeless detectors).
+
+    Also column-level plausibility: a gender column has few values, an ID column many.
+    """
+    if s.is_prose:
+        return False
+    if s.digit_ratio == 0 and entity in _NEEDS_DIGITS:
+        return False
+    if s.digit_ratio >= 0.6 and entity in _WORDS_ONLY:
+        return False
+    if entity == "GENDER":
+        return s.n_unique <= 12
+    if entity in _CATEGORICAL:
+        return s.n_unique <= 500
+    if entity == "ID_NUMBER":
+        return hinted and (s.unique_ratio >= 0.5 or s.n < 20)
+    if entity in ("US_DRIVER_LICENSE", "US_PASSPORT"):
+        return hinted and s.unique_ratio >= 0.5
+    if entity in ("AGE", "DATE_OF_BIRTH", "HEALTH", "POLITICAL_OPINION"):
+        return hinted
+    return True
