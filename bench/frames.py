@@ -54,3 +54,34 @@ EXPECTED = {
     "income": "NONE",
     "review": "FREE_TEXT",
 }
+
+
+def _luhn_complete(prefix: np.ndarray) -> np.ndarray:
+    """Append the Luhn check digit to rows of digits (shape n x 15) -> n x 16."""
+    digits = prefix[:, ::-1].astype(np.int64)
+    doubled = digits[:, 0::2] * 2
+    doubled -= 9 * (doubled > 9)
+    total = doubled.sum(axis=1) + digits[:, 1::2].sum(axis=1)
+    check = (10 - total % 10) % 10
+    return np.concatenate([prefix, check[:, None]], axis=1)
+
+
+def large_frame(n: int = 1_000_000, seed: int = 0) -> pd.DataFrame:
+    """n x 12 rows: Faker rows tiled, with identifier columns made distinct per row."""
+    base = faker_frame(20_000, seed=seed)
+    reps = -(-n // len(base))
+    df = pd.concat([base] * reps, ignore_index=True).iloc[:n].copy()
+    rng = np.random.default_rng(seed)
+    idx = pd.Series(np.arange(n)).astype(str)
+    local = df["email"].str.split("@").str[0]
+    domain = df["email"].str.split("@").str[1]
+    df["email"] = local + idx + "@" + domain
+    area = rng.integers(1, 665, n)
+    df["ssn"] = (pd.Series(area).astype(str).str.zfill(3) + "-"
+                 + pd.Series(rng.integers(1, 99, n)).astype(str).str.zfill(2) + "-"
+                 + pd.Series(rng.integers(1, 9999, n)).astype(str).str.zfill(4))
+    prefix = np.concatenate([np.full((n, 1), 4), rng.integers(0, 10, (n, 14))], axis=1)
+    cards = _luhn_complete(prefix)
+    df["credit_card"] = ["".join(map(str, row)) for row in cards]
+    df["review"] = df["review"] + " Order " + idx + "."
+    return df

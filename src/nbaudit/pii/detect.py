@@ -82,8 +82,8 @@ def ip(arr: pa.Array, hinted: bool) -> np.ndarray:
 
 
 def ssn(arr: pa.Array, hinted: bool) -> np.ndarray:
-    regex = patterns.FULL["US_SSN"] + ("|[0-9]{9}" if hinted else "")
-    return _validated(arr, full_match(arr, regex), patterns.ssn_ok)
+    shaped = full_match(arr, patterns.FULL["US_SSN"] + ("|[0-9]{9}" if hinted else ""))
+    return shaped & full_match(arr, patterns.SSN_VALID)
 
 
 def credit_card(arr: pa.Array, hinted: bool) -> np.ndarray:
@@ -91,7 +91,7 @@ def credit_card(arr: pa.Array, hinted: bool) -> np.ndarray:
     idx = np.flatnonzero(mask)
     if idx.size:
         mask = mask.copy()
-        mask[idx] = patterns.luhn_ok_many(arr.take(pa.array(idx)).to_pylist())
+        mask[idx] = patterns.luhn_ok_many(arr.take(pa.array(idx)))
     return mask
 
 

@@ -99,7 +99,7 @@ SENSITIVE_VALUES: dict[str, frozenset[str]] = {
             "autism", "adhd", "ptsd", "eczema", "psoriasis", "anemia", "kidney disease",
             "chronic kidney disease", "cirrhosis", "pregnant", "pregnancy", "allergy",
             "allergies", "sleep apnea", "insomnia", "osteoporosis", "gout", "lupus",
-            "celiac disease", "crohn's disease", "healthy", "no condition",
+            "celiac disease", "crohn's disease", "healthy", "no condition", "none",
         ]
     ),
     "SEXUAL_ORIENTATION": frozenset(

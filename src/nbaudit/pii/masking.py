@@ -51,13 +51,17 @@ def mask_value(text: str, entity: str) -> str:
         return _star_after(text, 0, keep_last=2)
     if entity in ("PERSON", "LOCATION", "FREE_TEXT"):
         return " ".join(_star_after(tok, 1) for tok in text.split(" "))
-    if entity in ("DATE_OF_BIRTH",):
-        return _star_after(text, 4)
+    if entity == "DATE_OF_BIRTH":
+        return _star_after(text, 4)  # the year's first digits only: 19**-**-**
+    if entity == "DATE_TIME":
+        return _star_after(text, 6)  # year and month: 2026-03-** **:**
     if entity in ("IP_ADDRESS", "MAC_ADDRESS"):
         return _star_after(text, 0, keep_last=0)
     if entity == "URL":
         m = re.match(r"((?:https?://)?[^/?#]+)", text)
         return (m.group(1) + "/***") if m and len(m.group(1)) < len(text) else text
+    if len(_ALNUM.findall(text)) <= 3:  # "M", "42": one kept character would say it all
+        return _star_after(text, 0)
     return _star_after(text, 1)
 
 

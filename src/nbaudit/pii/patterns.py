@@ -13,6 +13,8 @@ import ipaddress
 import re
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # --- building blocks --------------------------------------------------------------------
 _EMAIL = (
@@ -25,6 +27,11 @@ _IPV6 = r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?
 _MAC = r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}"
 _URL = r"(?:https?://|www\.)[A-Za-z0-9\-._~%]{1,}(?:[/?#][^\s<>\"']{0,})?"
 _SSN = r"[0-9]{3}-[0-9]{2}-[0-9]{4}"
+# SSA rules: area not 000, 666 or 9xx; group not 00; serial not 0000.
+SSN_VALID = (
+    r"(?:00[1-9]|0[1-9][0-9]|[1-578][0-9]{2}|6[0-57-9][0-9]|66[0-57-9])-?"
+    r"(?:0[1-9]|[1-9][0-9])-?(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
+)
 _CARD = r"[0-9]{4}(?:[ \-]?[0-9]{4}){2}(?:[ \-]?[0-9]{1,7})?|3[47][0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{5}"
 _IBAN = r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?"
 # Phones: an optional international prefix, then 2-5 digit groups split by separators.
@@ -125,6 +132,19 @@ SEARCH_RE2["EMAIL_ADDRESS"] = _EMAIL
 SEARCH_RE2["URL"] = _URL
 SEARCH_RE2["SECRET"] = _SECRET
 
+# Text hits that need no validation, in RE2 form: a cell matching one of these certainly
+# holds PII, so only the remaining candidates go through the Python validators.
+SURE_RE2 = "|".join(
+    [
+        _EMAIL,
+        _URL,
+        _SECRET,
+        PHONE_CONTEXT_RE2,
+        r"(?:^|[^A-Za-z0-9_+\-])(?:\+[0-9]{1,3}[ .\-]?)?(?:\([0-9]{3}\) ?|[0-9]{3}[ .\-])[0-9]{3}[ .\-]"
+        r"[0-9]{4}(?: ?(?:x|ext\.?) ?[0-9]{1,6})?(?:$|[^A-Za-z0-9_@])",
+    ]
+)
+
 _WORD_START = r"(?<![A-Za-z0-9_+\-])"
 _WORD_END = r"(?![A-Za-z0-9_@])"
 # Order matters: earlier entities win where spans overlap (an email before its URL part).
@@ -171,20 +191,27 @@ def luhn_ok(text: str) -> bool:
     return total % 10 == 0
 
 
-def luhn_ok_many(values: list[str]) -> np.ndarray:
-    """Vectorised Luhn check: a boolean per value (digits are extracted first)."""
-    if not values:
+def luhn_ok_many(values: pa.Array) -> np.ndarray:
+    """Vectorised Luhn check over an Arrow string array (digits are extracted first)."""
+    n = len(values)
+    if n == 0:
         return np.zeros(0, dtype=bool)
     width = 19
-    digits = [digits_only(v)[-width:] for v in values]
-    lengths = np.fromiter((len(d) for d in digits), dtype=np.int64, count=len(digits))
-    # Right-align the digits in a (n, 19) matrix so position 0 is always the check digit.
-    raw = np.array([d.rjust(width, "0") for d in digits], dtype=f"S{width}")
-    mat = raw.view(np.uint8).reshape(len(values), width)[:, ::-1].astype(np.int64) - 48
+    digits = pc.fill_null(pc.replace_substring_regex(values, "[^0-9]", ""), "")
+    lengths = np.asarray(pc.fill_null(pc.utf8_length(digits), 0))
+    ok_length = (lengths >= 12) & (lengths <= width)
+    # Right-align in a (n, 19) matrix of digits so that column 0 is the check digit.
+    padded = pc.utf8_lpad(pc.if_else(pa.array(ok_length), digits, ""), width=width, padding="0")
+    if isinstance(padded, pa.ChunkedArray):
+        padded = padded.combine_chunks()
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int32)
+    start = int(offsets[padded.offset])
+    raw = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[start : start + n * width]
+    mat = raw.reshape(n, width)[:, ::-1].astype(np.int64) - 48
     doubled = mat[:, 1::2] * 2
     doubled -= 9 * (doubled > 9)
     total = mat[:, 0::2].sum(axis=1) + doubled.sum(axis=1)
-    return (total % 10 == 0) & (lengths >= 12) & (lengths <= 19)
+    return (total % 10 == 0) & ok_length
 
 
 def iban_ok(text: str) -> bool:
@@ -217,10 +244,12 @@ def ip_ok(text: str) -> bool:
     return True
 
 
+_EXTENSION = re.compile(r"(?:x|ext\.?|#).*$")
+
+
 def phone_digits_ok(text: str) -> bool:
     """A phone number has 7 to 15 digits before any extension (ITU E.164)."""
-    main = re.split(r"(?:x|ext\.?|#)", text, maxsplit=1)[0]
-    n = sum(ch.isdigit() for ch in main)
+    n = len(digits_only(_EXTENSION.sub("", text)))
     return 7 <= n <= 15
 
 

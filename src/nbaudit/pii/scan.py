@@ -18,7 +18,7 @@ from . import detect, patterns, presidio_engine
 from .entities import ENTITIES, LEVEL_RANK, entity
 from .headers import header_hints
 from .masking import mask_value, truncate
-from .text import find_in_text
+from .text import NAME_PAIR_RE2, TEXT_ENTITIES, find_in_text
 
 Progress = Callable[[float, str], None]
 
@@ -493,7 +493,7 @@ def _classify(
 
     # 2. Text: PII inside longer strings (reviews, notes, logs). An RE2 pass over every
     # distinct value finds candidate cells; only those get the validating Python pass.
-    text_entities = None if entities is None else entities & set(patterns.SEARCH_ORDER)
+    text_entities = None if entities is None else entities & set(TEXT_ENTITIES)
     contains: dict[str, int] = {}
     hit_cells, text_share, n_text = 0, 0.0, 0
     presidio_note = ""
@@ -525,8 +525,10 @@ def _classify(
                 presidio_note = "; Presidio also found " + ", ".join(
                     f"{e} in {n}" for e, n in sorted(extra.items()))
         if hit_cells >= 3 and text_share >= _TEXT_MIN_SHARE:
-            mask_u = np.zeros(len(uniques), dtype=bool)
-            for code in np.flatnonzero(candidate):
+            # Exact count: cells with a hit that needs no validation are flagged in RE2;
+            # only the other candidates go through the Python validators.
+            mask_u = candidate & detect._np(pc.match_substring_regex(uniques, patterns.SURE_RE2))
+            for code in np.flatnonzero(candidate & ~mask_u):
                 hits = hits_by_code.get(int(code))
                 if hits is None:
                     hits = find_in_text(uniques[int(code)].as_py(), text_entities)
@@ -565,10 +567,15 @@ def _classify(
 
 def _text_candidates(uniques: pa.Array, text_entities: set[str] | None) -> np.ndarray:
     """Distinct values that may hold PII in text (a superset of what `find_in_text` finds)."""
-    names = [n for n in patterns.SEARCH_ORDER if text_entities is None or n in text_entities]
-    combined = "|".join(f"(?:{patterns.SEARCH_RE2[n]})" for n in names)
-    if "PHONE_NUMBER" in names:
-        combined += "|" + patterns.PHONE_CONTEXT_RE2
+    wanted = TEXT_ENTITIES if text_entities is None else text_entities
+    parts = [patterns.SEARCH_RE2[n] for n in patterns.SEARCH_ORDER if n in wanted]
+    if "PHONE_NUMBER" in wanted:
+        parts.append(patterns.PHONE_CONTEXT_RE2)
+    if "PERSON" in wanted:
+        parts.append(NAME_PAIR_RE2)
+    if not parts:
+        return np.zeros(len(uniques), dtype=bool)
+    combined = "|".join(f"(?:{p})" for p in parts)
     return detect._np(pc.match_substring_regex(uniques, combined))
 
 
@@ -650,15 +657,9 @@ def scan_pii(
     ValueError
         If a requested column or entity does not exist, or an option is out of range.
     """
-    frame = _check_frame(df)
-    size = settings.sample_size if sample_size is None else int(sample_size)
-    if size < 1:
-        raise ValueError("sample_size must be a positive number of rows.")
-    if not 0.0 <= float(min_score) <= 1.0:
-        raise ValueError(f"min_score must be between 0 and 1, not {min_score}.")
-    wanted = _check_entities(entities)
-    names = _labels(frame)
-    positions = _check_columns(frame, names, columns)
+    frame, names, positions, wanted, size = check_scan_args(
+        df, columns=columns, entities=entities, sample_size=sample_size, min_score=min_score
+    )
     start = time.perf_counter()
     rng = np.random.default_rng(seed)
     reports: list[ColumnReport] = []
@@ -684,6 +685,27 @@ def scan_pii(
         frame=frame,
         _flags=flags,
     )
+
+
+def check_scan_args(
+    df: Any,
+    *,
+    columns: Sequence[Hashable] | None = None,
+    entities: Sequence[str] | None = None,
+    sample_size: int | None = None,
+    min_score: float = 0.4,
+) -> tuple[pd.DataFrame, list[str], list[int], set[str] | None, int]:
+    """Validate `scan_pii`'s arguments (cheap), raising TypeError/ValueError with advice."""
+    frame = _check_frame(df)
+    size = settings.sample_size if sample_size is None else int(sample_size)
+    if size < 1:
+        raise ValueError("sample_size must be a positive number of rows.")
+    if not 0.0 <= float(min_score) <= 1.0:
+        raise ValueError(f"min_score must be between 0 and 1, not {min_score}.")
+    wanted = _check_entities(entities)
+    names = _labels(frame)
+    positions = _check_columns(frame, names, columns)
+    return frame, names, positions, wanted, size
 
 
 def _check_frame(df: Any) -> pd.DataFrame:

@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import patterns
+from . import lexicons, patterns
+
+# Entities found inside free text (PERSON by the name lexicons, offline).
+TEXT_ENTITIES = [*patterns.SEARCH_ORDER, "PERSON"]
+# RE2 pre-filter for names in text: two capitalised words in a row.
+NAME_PAIR_RE2 = r"\p{Lu}\p{Ll}+ \p{Lu}[\p{Ll}'’]+"
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]{1,30}(?![\w])")
 
 TEXT_SCORES = {
     "SECRET": 0.95, "EMAIL_ADDRESS": 0.95, "IBAN_CODE": 0.95, "CREDIT_CARD": 0.9,
@@ -70,10 +76,29 @@ def find_in_text(
             if name == "PHONE_NUMBER" and not _phone_ok(span):
                 continue
             found.append((m.start(), m.end(), name, TEXT_SCORES[name]))
+    extra: list[tuple[int, int, str, float]] = []
     if "PHONE_NUMBER" in names:
-        for m in patterns.PHONE_CONTEXT.finditer(text):
-            start, end = m.span(1)
-            if not any(s < end and start < e for s, e, _, _ in found):
-                found.append((start, end, "PHONE_NUMBER", 0.5))
-        found.sort()
-    return found
+        extra += [(*m.span(1), "PHONE_NUMBER", 0.5) for m in patterns.PHONE_CONTEXT.finditer(text)]
+    if entities is None or "PERSON" in entities:
+        extra += _names_in(text)
+    for hit in extra:
+        if not any(s < hit[1] and hit[0] < e for s, e, _, _ in found):
+            found.append(hit)
+    return sorted(found)
+
+
+def _names_in(text: str) -> list[tuple[int, int, str, float]]:
+    """A known first name followed by a known surname, both capitalised ("Anna Smith")."""
+    words = list(_CAPITALISED.finditer(text))
+    if len(words) < 2:
+        return []
+    first, last = lexicons.first_names(), lexicons.last_names()
+    hits = []
+    for a, b in zip(words, words[1:]):
+        if b.start() != a.end() + 1 or text[a.end()] != " ":
+            continue
+        if lexicons.fold(a.group()) in first and (
+            lexicons.fold(b.group()) in last or lexicons.fold(b.group()).replace("'", "") in last
+        ):
+            hits.append((a.start(), b.end(), "PERSON", 0.5))
+    return hits

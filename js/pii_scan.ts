@@ -1,0 +1,378 @@
+// The %pii_scan widget: a column inventory and a paged, highlighted, masked cell table.
+import type { RenderProps } from "@anywidget/types";
+import { checkbox, fmtInt, fmtPct, h, select, tint } from "./lib/dom";
+
+interface ColumnRow {
+  position: number;
+  column: string;
+  dtype: string;
+  entity: string;
+  role: string;
+  level: string;
+  share: number;
+  confidence: number;
+  evidence: string;
+  handling: string;
+  n_non_null: number;
+  n_flagged: number;
+  colour: string;
+}
+
+interface Summary {
+  n_rows: number;
+  n_columns: number;
+  sample_size: number;
+  mode: string;
+  elapsed: number;
+  inventory: ColumnRow[];
+  quasi_identifiers: string[];
+}
+
+type Segment = [string, string];
+interface PageData {
+  page: number;
+  n_pages: number;
+  n_rows: number;
+  page_size: number;
+  columns: string[];
+  entities: string[];
+  rows: Array<{ row: number; cells: Segment[][] }>;
+  revealed: boolean;
+}
+
+interface Model {
+  summary: Summary;
+  status: string;
+  progress: number;
+  progress_message: string;
+  error: string;
+  page: number;
+  page_size: number;
+  flagged_rows_only: boolean;
+  cell_columns: string[];
+  page_data: PageData;
+}
+
+const LEVEL_RANK: Record<string, number> = { high: 3, medium: 2, low: 1, none: 0 };
+const ROLES = ["identifier", "quasi_identifier", "sensitive", "none"];
+
+function render({ model, el }: RenderProps<Model>) {
+  const ui = {
+    tab: "inventory" as "inventory" | "cells",
+    entity: "",
+    role: "",
+    sort: "risk",
+    flaggedColumnsOnly: false,
+    revealed: null as PageData | null,
+    message: "",
+    noColumns: false,
+  };
+  const root = h("div", { class: "nbaudit nba-pii" });
+  el.append(root);
+
+  const colourOf = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const c of model.get("summary")?.inventory ?? []) out[c.entity] = c.colour;
+    return out;
+  };
+
+  function chip(entity: string, colour: string) {
+    if (!entity || entity === "NONE") return h("span", { class: "nba-muted" }, "—");
+    return h(
+      "span",
+      { class: "nba-chip", style: { background: tint(colour, 0.25), borderColor: colour } },
+      entity,
+    );
+  }
+
+  function filtered(rows: ColumnRow[]): ColumnRow[] {
+    let out = rows.filter(
+      (r) => (!ui.entity || r.entity === ui.entity) && (!ui.role || r.role === ui.role),
+    );
+    if (ui.sort === "risk") {
+      out = [...out].sort(
+        (a, b) =>
+          LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
+          b.confidence - a.confidence ||
+          a.position - b.position,
+      );
+    } else if (ui.sort === "flagged") {
+      out = [...out].sort((a, b) => b.n_flagged - a.n_flagged || a.position - b.position);
+    }
+    return out;
+  }
+
+  function syncCellColumns() {
+    const inv = model.get("summary")?.inventory ?? [];
+    let cols = filtered(inv);
+    if (ui.flaggedColumnsOnly) cols = cols.filter((c) => c.entity !== "NONE");
+    const names =
+      ui.entity || ui.role || ui.flaggedColumnsOnly
+        ? [...cols].sort((a, b) => a.position - b.position).map((c) => c.column)
+        : [];
+    ui.noColumns = names.length === 0 && Boolean(ui.entity || ui.role || ui.flaggedColumnsOnly);
+    if (ui.noColumns) return;
+    model.set("cell_columns", names);
+    model.set("page", 0);
+    model.save_changes();
+  }
+
+  function header(s: Summary) {
+    const inv = s.inventory ?? [];
+    const counts: Record<string, number> = {};
+    for (const c of inv) if (c.entity !== "NONE") counts[c.role] = (counts[c.role] ?? 0) + 1;
+    const flagged = inv.filter((c) => c.entity !== "NONE").length;
+    const parts = [
+      `${fmtInt(s.n_rows)} rows × ${fmtInt(s.n_columns)} columns`,
+      `${flagged} column${flagged === 1 ? "" : "s"} with personal data`,
+    ];
+    for (const r of ROLES.slice(0, 3)) if (counts[r]) parts.push(`${counts[r]} ${r.replace("_", "-")}`);
+    return h(
+      "div",
+      { class: "nba-header" },
+      h("div", { class: "nba-title" }, "PII scan"),
+      h("div", { class: "nba-subtitle" }, parts.join(" · ")),
+      h(
+        "div",
+        { class: "nba-mode" },
+        `${s.mode}; classified on up to ${fmtInt(s.sample_size)} sampled rows per column, ` +
+          `flagged-cell counts cover every row; ${s.elapsed.toFixed(2)} s.`,
+      ),
+    );
+  }
+
+  function tabs() {
+    const mk = (id: "inventory" | "cells", label: string) =>
+      h(
+        "button",
+        {
+          class: `nba-tab${ui.tab === id ? " nba-active" : ""}`,
+          "data-tab": id,
+          onclick: () => {
+            ui.tab = id;
+            draw();
+          },
+        },
+        label,
+      );
+    return h("div", { class: "nba-tabs", role: "tablist" }, mk("inventory", "Inventory"), mk("cells", "Cells"));
+  }
+
+  function filters(inv: ColumnRow[]) {
+    const entities = [...new Set(inv.map((c) => c.entity))].filter((e) => e !== "NONE").sort();
+    return h(
+      "div",
+      { class: "nba-toolbar" },
+      select(
+        [["", "all entities"], ...entities.map((e) => [e, e] as [string, string]), ["NONE", "no PII"]],
+        ui.entity,
+        (v) => {
+          ui.entity = v;
+          syncCellColumns();
+          draw();
+        },
+        "Entity",
+      ),
+      select(
+        [["", "all roles"], ...ROLES.map((r) => [r, r.replace("_", "-")] as [string, string])],
+        ui.role,
+        (v) => {
+          ui.role = v;
+          syncCellColumns();
+          draw();
+        },
+        "Role",
+      ),
+      select(
+        [
+          ["risk", "risk (highest first)"],
+          ["flagged", "flagged cells"],
+          ["column", "column order"],
+        ],
+        ui.sort,
+        (v) => {
+          ui.sort = v;
+          draw();
+        },
+        "Sort by",
+      ),
+    );
+  }
+
+  function inventoryTable(inv: ColumnRow[]) {
+    const rows = filtered(inv);
+    const head = h(
+      "tr",
+      {},
+      ...["Column", "Type", "Entity", "Role", "Level", "Share", "Confidence", "Flagged cells", "Handling", "Evidence"].map(
+        (t) => h("th", {}, t),
+      ),
+    );
+    const body = rows.map((c) =>
+      h(
+        "tr",
+        { class: `nba-level-${c.level}`, "data-column": c.column },
+        h("td", { class: "nba-colname" }, c.column),
+        h("td", { class: "nba-muted" }, c.dtype),
+        h("td", {}, chip(c.entity, c.colour)),
+        h("td", {}, c.role.replace("_", "-")),
+        h("td", {}, h("span", { class: `nba-badge nba-badge-${c.level}` }, c.level)),
+        h("td", { class: "nba-num" }, c.entity === "NONE" ? "—" : fmtPct(c.share)),
+        h("td", { class: "nba-num" }, c.entity === "NONE" ? "—" : c.confidence.toFixed(2)),
+        h(
+          "td",
+          { class: "nba-num" },
+          c.entity === "NONE" ? "0" : `${fmtInt(c.n_flagged)} / ${fmtInt(c.n_non_null)}`,
+        ),
+        h("td", {}, c.entity === "NONE" ? "keep" : h("span", { class: "nba-handling" }, c.handling)),
+        h("td", { class: "nba-evidence" }, c.evidence),
+      ),
+    );
+    if (!rows.length) {
+      body.push(h("tr", {}, h("td", { colspan: 10, class: "nba-muted" }, "No column matches the filter.")));
+    }
+    return h("div", { class: "nba-scroll" }, h("table", { class: "nba-table nba-inventory" }, h("thead", {}, head), h("tbody", {}, ...body)));
+  }
+
+  function cellsView(s: Summary) {
+    const data = ui.revealed ?? model.get("page_data");
+    if (!data || !data.rows) return h("div", { class: "nba-muted" }, "No cells to show.");
+    if (ui.noColumns) return h("div", { class: "nba-muted nba-note" }, "No column matches the filter.");
+    const colours = colourOf();
+    const byName: Record<string, ColumnRow> = {};
+    for (const c of s.inventory) byName[c.column] = c;
+    const go = (p: number) => {
+      model.set("page", Math.max(0, Math.min(data.n_pages - 1, p)));
+      model.save_changes();
+    };
+    const nav = h(
+      "div",
+      { class: "nba-toolbar" },
+      h("button", { class: "nba-btn", "data-action": "prev", disabled: data.page <= 0, onclick: () => go(data.page - 1) }, "◀ Prev"),
+      h("span", { class: "nba-pageinfo" }, `Page ${fmtInt(data.page + 1)} of ${fmtInt(data.n_pages)} · ${fmtInt(data.n_rows)} rows`),
+      h("button", { class: "nba-btn", "data-action": "next", disabled: data.page >= data.n_pages - 1, onclick: () => go(data.page + 1) }, "Next ▶"),
+      checkbox(model.get("flagged_rows_only"), (v) => {
+        model.set("flagged_rows_only", v);
+        model.set("page", 0);
+        model.save_changes();
+      }, "rows with PII only"),
+      checkbox(ui.flaggedColumnsOnly, (v) => {
+        ui.flaggedColumnsOnly = v;
+        syncCellColumns();
+      }, "columns with PII only"),
+      checkbox(ui.revealed !== null, (v) => {
+        if (v) model.send({ type: "reveal" });
+        else {
+          ui.revealed = null;
+          draw();
+        }
+      }, "reveal values on this page", "nba-reveal"),
+    );
+    const note = h(
+      "div",
+      { class: `nba-note${ui.revealed ? " nba-warn" : ""}` },
+      ui.revealed
+        ? "Raw values are shown for this page only. They are not saved in the notebook; paging or unticking masks them again."
+        : "Values found to be personal data are masked. Tick “reveal” to see this page's raw values (not saved).",
+    );
+    const head = h(
+      "tr",
+      {},
+      h("th", { class: "nba-rownum" }, "#"),
+      ...data.columns.map((name, j) => {
+        const info = byName[name];
+        return h(
+          "th",
+          { title: info ? info.evidence : "" },
+          h("div", { class: "nba-colname" }, name),
+          info && info.entity !== "NONE"
+            ? h("div", { class: "nba-colmeta" }, chip(info.entity, info.colour), ` ${fmtInt(info.n_flagged)} flagged`)
+            : h("div", { class: "nba-colmeta nba-muted" }, data.entities[j] === "NONE" ? "no PII" : ""),
+        );
+      }),
+    );
+    const body = data.rows.map((r) =>
+      h(
+        "tr",
+        {},
+        h("td", { class: "nba-rownum" }, String(r.row)),
+        ...r.cells.map((segments) =>
+          h(
+            "td",
+            {},
+            ...segments.map(([text, entity]) =>
+              entity
+                ? h("mark", { class: "nba-hit", title: entity, "data-entity": entity, style: { background: tint(colours[entity] ?? "#fd8d3c", 0.3), borderColor: colours[entity] ?? "#fd8d3c" } }, text)
+                : text,
+            ),
+          ),
+        ),
+      ),
+    );
+    return h(
+      "div",
+      {},
+      nav,
+      note,
+      h("div", { class: "nba-scroll nba-cells-scroll" }, h("table", { class: "nba-table nba-cells" }, h("thead", {}, head), h("tbody", {}, ...body))),
+    );
+  }
+
+  function progressView() {
+    const p = model.get("progress") ?? 0;
+    return h(
+      "div",
+      { class: "nba-progress-wrap" },
+      h("div", { class: "nba-progress-label" }, `Scanning… ${Math.round(100 * p)}% ${model.get("progress_message") ?? ""}`),
+      h("div", { class: "nba-progress" }, h("div", { class: "nba-progress-bar", style: { width: `${Math.round(100 * p)}%` } })),
+    );
+  }
+
+  function draw() {
+    const status = model.get("status");
+    const s = model.get("summary");
+    const parts: Node[] = [];
+    if (status === "running") parts.push(progressView());
+    if (model.get("error")) parts.push(h("div", { class: "nba-error" }, model.get("error")));
+    if (ui.message) parts.push(h("div", { class: "nba-error" }, ui.message));
+    if (s && s.inventory) {
+      parts.push(header(s), tabs());
+      if (ui.tab === "inventory") parts.push(filters(s.inventory), inventoryTable(s.inventory));
+      else parts.push(filters(s.inventory), cellsView(s));
+    }
+    root.replaceChildren(...parts);
+  }
+
+  const onPage = () => {
+    ui.revealed = null;
+    draw();
+  };
+  const onMsg = (msg: unknown) => {
+    const m = msg as { type?: string; data?: PageData; message?: string };
+    if (m?.type === "revealed" && m.data) {
+      ui.revealed = m.data;
+      ui.message = "";
+    } else if (m?.type === "error") {
+      ui.message = m.message ?? "error";
+    }
+    draw();
+  };
+  const redraw = () => draw();
+  model.on("change:page_data", onPage);
+  model.on("change:summary", redraw);
+  model.on("change:status", redraw);
+  model.on("change:progress", redraw);
+  model.on("change:error", redraw);
+  model.on("msg:custom", onMsg);
+  draw();
+  return () => {
+    model.off("change:page_data", onPage);
+    model.off("change:summary", redraw);
+    model.off("change:status", redraw);
+    model.off("change:progress", redraw);
+    model.off("change:error", redraw);
+    model.off("msg:custom", onMsg);
+  };
+}
+
+export default { render };

@@ -1,0 +1,142 @@
+"""Synthetic datasets for the demos: deterministic, offline, no real person in them.
+
+The name and street lists here are short hand-written lists, separate from the lexicons the
+detectors use, so that a demo does not merely test the detector against its own word list.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_FIRST = {
+    "F": ["Emma", "Olivia", "Sophie", "Mia", "Hannah", "Léa", "Chloé", "Lucía", "María", "Anna",
+          "Grace", "Aisha", "Fatima", "Mei", "Priya", "Ingrid", "Sara", "Julia", "Clara", "Nora",
+          "Elena", "Amelia", "Zoe", "Isabel", "Charlotte"],
+    "M": ["Liam", "Noah", "Lukas", "Jonas", "Lucas", "Hugo", "Mateo", "Pablo", "James", "Ethan",
+          "Omar", "Wei", "Arjun", "Sven", "David", "Daniel", "Samuel", "Tomás", "Louis", "Felix",
+          "Henry", "Adam", "Leo", "Oscar", "Marco"],
+}
+_LAST = ["Smith", "Johnson", "Müller", "Schmidt", "Dubois", "Martin", "García", "Fernández",
+         "Rossi", "Brown", "Nguyen", "Kim", "Patel", "Khan", "Novak", "Jansen", "Andersen",
+         "Kowalski", "Silva", "Lopez", "Wilson", "Taylor", "Moreau", "Becker", "Ortiz",
+         "Okafor", "Haddad", "Ivanova", "Larsen", "O'Brien"]
+_STREETS = ["Maple Street", "Oak Avenue", "Cedar Lane", "Pine Road", "Elm Street", "Lake Drive",
+            "Hill Road", "Park Avenue", "River Lane", "Sunset Boulevard", "Church Street",
+            "Mill Lane", "Station Road", "Harbor Way", "Meadow Court"]
+_CITIES = [("Springfield", "627"), ("Riverton", "841"), ("Lakeside", "924"), ("Fairview", "371"),
+           ("Greenville", "296"), ("Madison", "537"), ("Clinton", "284"), ("Franklin", "370")]
+_DOMAINS = ["example.com", "example.org", "mail.example", "inbox.example"]
+_PRODUCTS = [("wireless headphones", 89.0), ("running shoes", 120.0), ("coffee grinder", 45.5),
+             ("yoga mat", 25.0), ("desk lamp", 39.9), ("backpack", 64.0), ("e-reader", 129.0),
+             ("water bottle", 18.5), ("blender", 75.0), ("phone case", 15.0)]
+_REVIEW_OPENERS = ["Great product, arrived on time.", "Not what I expected, the size is off.",
+                   "Works fine after two weeks of use.", "Excellent quality for the price.",
+                   "The box was damaged but the item is OK.", "Would buy again.",
+                   "Battery life is shorter than advertised.", "Customer service was helpful.",
+                   "Too noisy for my taste.", "My kids love it."]
+_HEALTH = ["none", "none", "none", "none", "asthma", "diabetes", "hypertension", "depression",
+           "migraine", "arthritis"]
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in folded if ch.isascii() and ch not in " '").lower()
+
+
+def ecommerce(n: int = 1_000, seed: int = 7) -> pd.DataFrame:
+    """A synthetic e-commerce table: customers, purchases, reviews with PII inside.
+
+    The seeds' beginner project: user reviews with embedded emails and phone numbers,
+    purchase history, timestamps, names, addresses, and the quasi-identifiers (age, sex,
+    postal code, date of birth) that make re-identification possible.
+
+    Parameters
+    ----------
+    n
+        Number of rows (purchases).
+    seed
+        Random seed: the same seed always gives the same frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: order_id, customer_name, email, phone, street_address, city, zip_code,
+        date_of_birth, age, sex, purchased_at, product, amount, payment_card, review,
+        health_condition.
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1.")
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(["F", "M"], n)
+    first = np.array([rng.choice(_FIRST[s]) for s in sex])
+    last = rng.choice(_LAST, n)
+    names = [f"{f} {lname}" for f, lname in zip(first, last, strict=True)]
+    emails = [
+        f"{_ascii(f)}.{_ascii(lname)}{int(k)}@{d}"
+        for f, lname, k, d in zip(first, last, rng.integers(1, 99, n), rng.choice(_DOMAINS, n),
+                                  strict=True)
+    ]
+    phones = [f"+1 {a}-555-{b:04d}" for a, b in zip(rng.integers(201, 989, n),
+                                                    rng.integers(0, 9999, n), strict=True)]
+    city_idx = rng.integers(0, len(_CITIES), n)
+    cities = [_CITIES[i][0] for i in city_idx]
+    zips = [f"{_CITIES[i][1]}{z:02d}" for i, z in zip(city_idx, rng.integers(0, 40, n), strict=True)]
+    streets = [f"{num} {rng.choice(_STREETS)}" for num in rng.integers(1, 2500, n)]
+    today = pd.Timestamp("2026-06-30")
+    birth = today - pd.to_timedelta(rng.integers(18 * 365, 85 * 365, n), unit="D")
+    age = ((today - birth).days // 365).astype(int)
+    purchased = pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 180 * 24 * 60, n),
+                                                             unit="min")
+    product_idx = rng.integers(0, len(_PRODUCTS), n)
+    products = [_PRODUCTS[i][0] for i in product_idx]
+    amounts = np.round([_PRODUCTS[i][1] * rng.uniform(0.9, 1.1) for i in product_idx], 2)
+    cards = [_card(rng) for _ in range(n)]
+    reviews = []
+    for i in range(n):
+        text = str(rng.choice(_REVIEW_OPENERS))
+        r = rng.random()
+        if r < 0.12:
+            text += f" If there is a problem email me at {emails[i]}."
+        elif r < 0.20:
+            text += f" Call me on {phones[i]} about the refund."
+        elif r < 0.23:
+            text += f" Signed, {names[i]}."
+        reviews.append(text)
+    return pd.DataFrame(
+        {
+            "order_id": [f"ORD-{100000 + i}" for i in range(n)],
+            "customer_name": names,
+            "email": emails,
+            "phone": phones,
+            "street_address": streets,
+            "city": cities,
+            "zip_code": zips,
+            "date_of_birth": birth.strftime("%Y-%m-%d"),
+            "age": age,
+            "sex": sex,
+            "purchased_at": purchased,
+            "product": products,
+            "amount": amounts,
+            "payment_card": cards,
+            "review": reviews,
+            "health_condition": rng.choice(_HEALTH, n),
+        }
+    )
+
+
+def _card(rng: np.random.Generator) -> str:
+    digits = [4] + list(rng.integers(0, 10, 14))
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = int(d)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    digits.append((10 - total % 10) % 10)
+    s = "".join(str(int(d)) for d in digits)
+    return f"{s[:4]} {s[4:8]} {s[8:12]} {s[12:]}"

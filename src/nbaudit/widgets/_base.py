@@ -1,0 +1,68 @@
+"""Shared pieces of nbaudit's anywidgets."""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+import time
+from typing import Any
+
+import anywidget
+import traitlets
+
+STATIC = pathlib.Path(__file__).parent.parent / "static"
+log = logging.getLogger("nbaudit")
+
+
+def bundle(name: str) -> pathlib.Path | str:
+    """Path of a built ESM bundle, or a module that explains how to build it."""
+    path = STATIC / f"{name}.js"
+    if path.exists():
+        return path
+    return (
+        "export default { render({ el }) { el.textContent = "
+        "'nbaudit: the widget bundle is missing. Run `make build-js` (or reinstall nbaudit).'; } };"
+    )
+
+
+class AuditWidget(anywidget.AnyWidget):
+    """Base class: progress reporting, errors, and a guard around front-end messages."""
+
+    _css = STATIC / "styles.css" if (STATIC / "styles.css").exists() else ""
+
+    status = traitlets.Unicode("ready", help="'running', 'ready' or 'error'.").tag(sync=True)
+    progress = traitlets.Float(0.0, help="Fraction of the work done, 0 to 1.").tag(sync=True)
+    progress_message = traitlets.Unicode("").tag(sync=True)
+    error = traitlets.Unicode("", help="A message for the user when something failed.").tag(
+        sync=True
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        unknown = set(kwargs) - set(self.trait_names())
+        if unknown:
+            raise TypeError(f"Unexpected argument(s): {', '.join(sorted(unknown))}")
+        super().__init__(**kwargs)
+        self._last_progress = 0.0
+        self.on_msg(self._on_custom)
+
+    def report_progress(self, fraction: float, message: str) -> None:
+        """Publish progress, at most every 0.1 s (each update is a message to the browser)."""
+        now = time.perf_counter()
+        if fraction >= 1.0 or now - self._last_progress > 0.1:
+            self._last_progress = now
+            self.progress = float(min(1.0, max(0.0, fraction)))
+            self.progress_message = message
+
+    def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            log.warning("nbaudit: ignored a malformed message from the browser: %r", content)
+            return
+        handler = getattr(self, f"_handle_{content['type']}", None)
+        if handler is None:
+            log.warning("nbaudit: ignored an unknown message type %r", content["type"])
+            return
+        try:
+            handler(content)
+        except Exception as exc:  # a bad message must never kill the widget or the kernel
+            log.warning("nbaudit: could not handle %r: %s", content["type"], exc)
+            self.send({"type": "error", "message": str(exc)})

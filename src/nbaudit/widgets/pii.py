@@ -1,0 +1,109 @@
+"""The `%pii_scan` widget: column inventory and a paged, highlighted, masked cell table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import traitlets
+
+from ..config import settings
+from ..pii.scan import PiiScan, scan_pii
+from ._base import AuditWidget, bundle
+
+
+class PiiScanWidget(AuditWidget):
+    """Shows a `PiiScan`.
+
+    Everything synced (and so saved with the notebook) is masked. Raw values travel only
+    as a one-off custom message when the user reveals the page on screen, and are never
+    stored in a trait.
+    """
+
+    _esm = bundle("pii_scan")
+
+    summary = traitlets.Dict(help="PiiScan.to_dict(): the inventory, no cell values.").tag(
+        sync=True
+    )
+    page = traitlets.Int(0, help="Page of the cell table (set by the browser).").tag(sync=True)
+    page_size = traitlets.Int(20, help="Rows per page.").tag(sync=True)
+    flagged_rows_only = traitlets.Bool(False, help="Only rows with PII in the table.").tag(
+        sync=True
+    )
+    cell_columns = traitlets.List(
+        traitlets.Unicode(), help="Columns shown in the cell table (empty: all)."
+    ).tag(sync=True)
+    page_data = traitlets.Dict(help="The masked page on screen.").tag(sync=True)
+
+    scan: PiiScan | None = None  # the result shown (kernel side only, never synced)
+
+    def __init__(self, scan: PiiScan | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("page_size", settings.page_size)
+        super().__init__(**kwargs)
+        if scan is not None:
+            self.show(scan)
+
+    # -- running a scan ------------------------------------------------------------------
+    @classmethod
+    def run(cls, df: pd.DataFrame, **options: Any) -> PiiScanWidget:
+        """Scan `df` and show the result (use `start` + `display` to see progress live)."""
+        widget = cls()
+        widget.scan_frame(df, **options)
+        return widget
+
+    def start(self) -> None:
+        self.status = "running"
+        self.progress = 0.0
+        self.progress_message = "starting"
+
+    def scan_frame(self, df: pd.DataFrame, **options: Any) -> PiiScan:
+        """Run `scan_pii` with live progress; errors end up in `error`, then re-raise."""
+        self.start()
+        try:
+            result = scan_pii(df, progress=self.report_progress, **options)
+        except Exception as exc:
+            self.status = "error"
+            self.error = str(exc)
+            raise
+        self.show(result)
+        return result
+
+    def show(self, scan: PiiScan) -> None:
+        self.scan = scan
+        self.summary = scan.to_dict()
+        self.error = ""
+        self.status = "ready"
+        self._publish_page()
+
+    # -- browser interactions ------------------------------------------------------------
+    @traitlets.observe("page", "page_size", "flagged_rows_only", "cell_columns")
+    def _on_view_change(self, _change: dict[str, Any]) -> None:
+        self._publish_page()
+
+    def _valid_columns(self) -> list[str] | None:
+        if self.scan is None or not self.cell_columns:
+            return None
+        known = {c.name for c in self.scan.columns}
+        chosen = [c for c in self.cell_columns if c in known]
+        return chosen or None
+
+    def _publish_page(self, reveal: bool = False) -> dict[str, Any] | None:
+        if self.scan is None:
+            return None
+        size = min(max(1, int(self.page_size)), 500)
+        data = self.scan.page(
+            self.page,
+            size,
+            reveal=reveal,
+            columns=self._valid_columns(),
+            flagged_rows_only=self.flagged_rows_only,
+        )
+        if not reveal:
+            self.page_data = data
+        return data
+
+    def _handle_reveal(self, content: dict[str, Any]) -> None:
+        # Raw values for the page on screen only, as a message: never a synced trait.
+        data = self._publish_page(reveal=True)
+        if data is not None:
+            self.send({"type": "revealed", "page": data["page"], "data": data})
