@@ -135,8 +135,8 @@ function render({ model, el }: RenderProps<Model>) {
       h(
         "div",
         { class: "nba-mode" },
-        `${s.mode}; classified on up to ${fmtInt(s.sample_size)} sampled rows per column, ` +
-          `flagged-cell counts cover every row; ${s.elapsed.toFixed(2)} s.`,
+        `${s.mode} · columns classified on up to ${fmtInt(s.sample_size)} sampled rows · ` +
+          `flagged-cell counts cover every row · ${s.elapsed.toFixed(2)}\u00a0s`,
       ),
     );
   }
@@ -204,7 +204,7 @@ function render({ model, el }: RenderProps<Model>) {
     const head = h(
       "tr",
       {},
-      ...["Column", "Type", "Entity", "Role", "Level", "Share", "Confidence", "Flagged cells", "Handling", "Evidence"].map(
+      ...["Column", "Entity", "Role", "Level", "Share", "Confidence", "Flagged cells", "Handling", "Evidence"].map(
         (t) => h("th", {}, t),
       ),
     );
@@ -212,10 +212,9 @@ function render({ model, el }: RenderProps<Model>) {
       h(
         "tr",
         { class: `nba-level-${c.level}`, "data-column": c.column },
-        h("td", { class: "nba-colname" }, c.column),
-        h("td", { class: "nba-muted" }, c.dtype),
+        h("td", {}, h("div", { class: "nba-colname" }, c.column), h("div", { class: "nba-muted nba-nowrap" }, c.dtype)),
         h("td", {}, chip(c.entity, c.colour)),
-        h("td", {}, c.role.replace("_", "-")),
+        h("td", { class: "nba-nowrap" }, c.role.replace("_", "-")),
         h("td", {}, h("span", { class: `nba-badge nba-badge-${c.level}` }, c.level)),
         h("td", { class: "nba-num" }, c.entity === "NONE" ? "—" : fmtPct(c.share)),
         h("td", { class: "nba-num" }, c.entity === "NONE" ? "—" : c.confidence.toFixed(2)),
@@ -229,7 +228,7 @@ function render({ model, el }: RenderProps<Model>) {
       ),
     );
     if (!rows.length) {
-      body.push(h("tr", {}, h("td", { colspan: 10, class: "nba-muted" }, "No column matches the filter.")));
+      body.push(h("tr", {}, h("td", { colspan: 9, class: "nba-muted" }, "No column matches the filter.")));
     }
     return h("div", { class: "nba-scroll" }, h("table", { class: "nba-table nba-inventory" }, h("thead", {}, head), h("tbody", {}, ...body)));
   }
@@ -295,16 +294,20 @@ function render({ model, el }: RenderProps<Model>) {
       h(
         "tr",
         {},
-        h("td", { class: "nba-rownum" }, String(r.row)),
+        h("td", { class: "nba-rownum" }, fmtInt(r.row)),
         ...r.cells.map((segments) =>
           h(
             "td",
             {},
-            ...segments.map(([text, entity]) =>
-              entity
-                ? h("mark", { class: "nba-hit", title: entity, "data-entity": entity, style: { background: tint(colours[entity] ?? "#fd8d3c", 0.3), borderColor: colours[entity] ?? "#fd8d3c" } }, text)
-                : text,
-            ),
+            ...segments.map(([text, entity]) => {
+              if (!entity) return text;
+              if (entity.startsWith("~")) {
+                // In a personal-data column but not matched on its own: masked, not highlighted.
+                return h("span", { class: "nba-masked", title: `${entity.slice(1)} column (value not matched)` }, text);
+              }
+              const colour = colours[entity] ?? "#fd8d3c";
+              return h("mark", { class: "nba-hit", title: entity, "data-entity": entity, style: { background: tint(colour, 0.3), borderColor: colour } }, text);
+            }),
           ),
         ),
       ),

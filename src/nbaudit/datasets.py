@@ -83,7 +83,8 @@ def ecommerce(n: int = 1_000, seed: int = 7) -> pd.DataFrame:
                                                     rng.integers(0, 9999, n), strict=True)]
     city_idx = rng.integers(0, len(_CITIES), n)
     cities = [_CITIES[i][0] for i in city_idx]
-    zips = [f"{_CITIES[i][1]}{z:02d}" for i, z in zip(city_idx, rng.integers(0, 40, n), strict=True)]
+    zip_tail = rng.integers(0, 40, n)
+    zips = [f"{_CITIES[i][1]}{z:02d}" for i, z in zip(city_idx, zip_tail, strict=True)]
     streets = [f"{num} {rng.choice(_STREETS)}" for num in rng.integers(1, 2500, n)]
     today = pd.Timestamp("2026-06-30")
     birth = today - pd.to_timedelta(rng.integers(18 * 365, 85 * 365, n), unit="D")

@@ -59,10 +59,10 @@ class AuditMagics(Magics):
         """
         try:
             args = parse_argstring(self.pii_scan, line)
-        except UsageError:
-            raise
-        except SystemExit:  # argparse's way of saying "bad option"
-            raise UsageError(f"Could not parse options: {line!r}. See %pii_scan?") from None
+        except (UsageError, SystemExit) as exc:  # SystemExit: argparse's "bad option"
+            raise UsageError(
+                f"Could not parse {line!r}: {exc}. See %pii_scan? for the options."
+            ) from None
         frame = self._resolve(" ".join(args.frame))
 
         from .widgets import PiiScanWidget

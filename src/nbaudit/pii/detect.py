@@ -147,6 +147,11 @@ def location(arr: pa.Array, hinted: bool) -> np.ndarray:
     street = full_match(arr, patterns.FULL["LOCATION"]) & ~full_match(arr, patterns.FULL["URL"])
     if not hinted:
         return street
+    # Under an "address" header, words with a number are an address in any local format
+    # ("Studio 33, Jackson Mission", "Nohlmansweg 21/85").
+    street |= _np(pc.match_substring_regex(arr, r"\p{L}{3}")) & _np(
+        pc.match_substring_regex(arr, r"(?:^|[\s,])[0-9]{1,5}[A-Za-z]?(?:$|[\s,/\-])")
+    ) & ~_np(pc.match_substring_regex(arr, "[@:]"))
     # Hinted place names (city, country): 1-4 words of letters, no digits.
     place = full_match(arr, r"[^\d@:/]{2,60}") & _np(
         pc.less_equal(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 3)
@@ -163,26 +168,30 @@ _TITLE_RE = r"^(?i:(?:" + "|".join(t.replace(".", r"\.") for t in lexicons.TITLE
 _SUFFIX_RE = r"(?i:,? (?:" + "|".join(s.replace(".", r"\.") for s in lexicons.SUFFIXES) + r")\.?)+$"
 
 
-def _name_parts(arr: pa.Array) -> tuple[pa.Array, pa.Array, np.ndarray]:
+def _name_parts(arr: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray]:
     text = pc.replace_substring_regex(arr, r"\s+", " ")
     text = pc.replace_substring_regex(text, _TITLE_RE, "")
     text = pc.replace_substring_regex(text, _SUFFIX_RE, "")
     # "Doe, Jane" -> "Jane Doe"
     text = pc.replace_substring_regex(text, r"^([^,]{1,40}), ([^,]{1,40})$", r"\2 \1")
-    folded = pc.utf8_upper(pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), r"\p{Mn}", ""))
+    unaccented = pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), r"\p{Mn}", "")
+    folded = pc.utf8_upper(unaccented)
     folded = pc.replace_substring(folded, "ß", "SS")
     first = pc.struct_field(pc.extract_regex(folded, r"^(?P<f>[A-Z'’]+)"), "f")
+    # The last word, or its last part for double-barrelled names (FISCHER-BENDER).
     last = pc.struct_field(pc.extract_regex(folded, r"(?P<l>[A-Z'’]+)$"), "l")
+    barrel = pc.struct_field(pc.extract_regex(folded, r"(?P<p>[A-Z'’]+)-[A-Z'’]+$"), "p")
     # 1-4 capitalised alphabetic tokens (hyphens, apostrophes, dots and particles allowed).
     token = r"(?:\p{Lu}[\p{L}'’.\-]*|van|von|de|del|della|der|den|di|da|du|la|le|y|bin|al|zu|dos)"
     shaped = _np(pc.match_substring_regex(text, rf"^{token}(?: {token})*$"))
-    return first, last, shaped
+    return first, last, barrel, shaped
 
 
 def person(arr: pa.Array, hinted: bool) -> np.ndarray:
-    first, last, shaped = _name_parts(arr)
+    first, last, barrel, shaped = _name_parts(arr)
     known_first = _in_set(first, lexicons.first_names())
     known_last = _in_set(last, lexicons.last_names())
+    known_last |= _in_set(barrel, lexicons.last_names())
     n_tokens = np.asarray(
         pc.fill_null(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 0)
     ) + 1
@@ -220,10 +229,11 @@ def _sensitive(name: str, need_hint: bool) -> Callable[[pa.Array, bool], np.ndar
 
 
 def id_number(arr: pa.Array, hinted: bool) -> np.ndarray:
-    uuid = full_match(arr, patterns.FULL["ID_NUMBER"])
     if not hinted:
         return np.zeros(len(arr), dtype=bool)
-    return uuid | full_match(arr, r"[A-Za-z0-9_\-.:#/]{1,64}")
+    # One token (or short groups, "ZZ 609753 T") of letters and digits: a record, customer
+    # or national ID number.
+    return full_match(arr, r"[A-Za-z0-9_\-.:#/]{1,64}|[A-Z0-9]{1,8}(?: [A-Z0-9]{1,8}){1,4}")
 
 
 def _document(arr: pa.Array, hinted: bool) -> np.ndarray:

@@ -15,9 +15,11 @@ from importlib import resources
 
 TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "herr", "frau", "m", "mme",
-    "mlle", "sr", "sra", "srta", "don", "dona", "rev", "fr", "univ.prof", "dipl.-ing",
+    "mlle", "sr", "sra", "srta", "don", "dona", "rev", "fr", "univ.prof", "dipl.-ing", "ing",
+    "mag", "prof. dr", "me", "pr",
 )
-SUFFIXES = ("jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "mba", "b.sc", "m.sc")
+SUFFIXES = ("jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "mba", "b.sc", "m.sc",
+            "b.a", "m.a", "b.eng", "m.eng", "bsc", "msc", "ba", "ma", "llm")
 
 
 def fold(text: str) -> str:
@@ -46,20 +48,26 @@ def last_names() -> frozenset[str]:
 # Common German, French and Spanish first names that the US 1990 census lists lack.
 _EXTRA_FIRST = frozenset(
     fold(n)
-    for n in """
-    Jürgen Jörg Klaus Uwe Dieter Wolfgang Helmut Horst Günter Manfred Rainer Hans Heinz Dirk
-    Torsten Sven Jens Lars Frank Stefan Andreas Matthias Tobias Florian Lukas Jonas Leon Finn
-    Ute Ursula Gisela Renate Helga Ingrid Sabine Petra Birgit Claudia Anja Silke Katrin Heike
-    Jutta Monika Gabriele Brigitte Karin Elke Kerstin Annette Susanne Mareike Lea Mia Hannah
-    Jean Pierre Jacques Michel Philippe Alain Nicolas François Christophe Sébastien Thierry
-    Olivier Julien Mathieu Guillaume Antoine Benoît Laurent Yves Gérard Hervé Éric Loïc Théo
-    Marie Nathalie Isabelle Sylvie Catherine Françoise Valérie Sandrine Céline Aurélie Émilie
-    Camille Chloé Manon Léa Inès Océane Élodie Mathilde Margaux Agnès Brigitte Danielle Josette
-    José Juan Javier Jesús Manuel Francisco Antonio Alejandro Sergio Pablo Álvaro Iván Andrés
-    Rubén Jorge Raúl Diego Gonzalo Ignacio Joaquín Fernando Rafael Alberto Enrique Ramón Santiago
-    María Carmen Josefa Dolores Pilar Lucía Elena Rocío Mercedes Concepción Montserrat Begoña
-    Nuria Raquel Beatriz Inmaculada Encarnación Amparo Consuelo Rosario Ainhoa Itziar Sofía
-    """.split()
+    for n in [
+        "Jürgen", "Jörg", "Klaus", "Uwe", "Dieter", "Wolfgang", "Helmut", "Horst", "Günter",
+        "Manfred", "Rainer", "Hans", "Heinz", "Dirk", "Torsten", "Sven", "Jens", "Lars", "Frank",
+        "Stefan", "Andreas", "Matthias", "Tobias", "Florian", "Lukas", "Jonas", "Leon", "Finn",
+        "Ute", "Ursula", "Gisela", "Renate", "Helga", "Ingrid", "Sabine", "Petra", "Birgit",
+        "Claudia", "Anja", "Silke", "Katrin", "Heike", "Jutta", "Monika", "Gabriele", "Brigitte",
+        "Karin", "Elke", "Kerstin", "Annette", "Susanne", "Mareike", "Lea", "Mia", "Hannah", "Jean",
+        "Pierre", "Jacques", "Michel", "Philippe", "Alain", "Nicolas", "François", "Christophe",
+        "Sébastien", "Thierry", "Olivier", "Julien", "Mathieu", "Guillaume", "Antoine", "Benoît",
+        "Laurent", "Yves", "Gérard", "Hervé", "Éric", "Loïc", "Théo", "Marie", "Nathalie",
+        "Isabelle", "Sylvie", "Catherine", "Françoise", "Valérie", "Sandrine", "Céline", "Aurélie",
+        "Émilie", "Camille", "Chloé", "Manon", "Léa", "Inès", "Océane", "Élodie", "Mathilde",
+        "Margaux", "Agnès", "Brigitte", "Danielle", "Josette", "José", "Juan", "Javier", "Jesús",
+        "Manuel", "Francisco", "Antonio", "Alejandro", "Sergio", "Pablo", "Álvaro", "Iván",
+        "Andrés", "Rubén", "Jorge", "Raúl", "Diego", "Gonzalo", "Ignacio", "Joaquín", "Fernando",
+        "Rafael", "Alberto", "Enrique", "Ramón", "Santiago", "María", "Carmen", "Josefa", "Dolores",
+        "Pilar", "Lucía", "Elena", "Rocío", "Mercedes", "Concepción", "Montserrat", "Begoña",
+        "Nuria", "Raquel", "Beatriz", "Inmaculada", "Encarnación", "Amparo", "Consuelo", "Rosario",
+        "Ainhoa", "Itziar", "Sofía",
+    ]
 )
 
 # Values of GDPR Art. 9 attributes, lower case. A column is labelled from these only when

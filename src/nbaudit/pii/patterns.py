@@ -87,13 +87,15 @@ _STREET_WORDS = (
     r"crescent|close|gardens|suite|apt\.?|unit|"
     r"stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|ring|damm|"
     r"rue|avenue|boulevard|chemin|all[ée]e|impasse|quai|"
-    r"calle|avenida|av\.|paseo|plaza|camino|carrera|ronda|v[ií]a)"
+    r"calle|avenida|av\.|paseo|plaza|camino|carrera|ronda|v[ií]a|pasaje|traves[ií]a|rambla|"
+    r"glorieta|callej[óo]n|cuesta|carretera|urbanizaci[óo]n|partida|ca[ññ]ada)"
 )
 # Street addresses: a house number then words (US, UK, FR, ES order: "12 rue de la Paix"),
 # or a street word then a number (DE, ES order: "Hauptstraße 5", "Calle Mayor 3").
 _ADDRESS = (
-    r"[0-9]{1,6}[A-Za-z]?,? \p{L}[^@/:]*"
-    rf"|[^0-9@/:]*{_STREET_WORDS}\.? [0-9]{{1,5}}[A-Za-z]?(?:[ ,][^@/:]*)?"
+    r"[0-9]{1,6}[A-Za-z]?,? \p{L}[^@:]*"
+    rf"|[^0-9@/:]*{_STREET_WORDS}\.? [0-9]{{1,5}}[A-Za-z]?(?:[ ,/\-][^@:]*)?"
+    rf"|{_STREET_WORDS}\.? (?:[^\s,0-9]+ ){{0,6}}[0-9]{{1,5}}[^@:]*"
 )
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 

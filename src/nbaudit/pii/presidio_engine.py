@@ -32,10 +32,11 @@ def analyzer(ner_model: str | None) -> Any:
 
     for name in ("presidio-analyzer", "tldextract", "filelock"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    if ner_model:
-        conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": ner_model}]}
-    else:
-        conf = {"nlp_engine_name": "no_op", "models": [{"lang_code": "en", "model_name": "no_op"}]}
+    engine_name = "spacy" if ner_model else "no_op"
+    conf = {
+        "nlp_engine_name": engine_name,
+        "models": [{"lang_code": "en", "model_name": ner_model or "no_op"}],
+    }
     nlp_engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
@@ -56,8 +57,8 @@ def analyzer(ner_model: str | None) -> Any:
 def mode() -> str:
     """A sentence saying how Presidio runs, for the scan's evidence."""
     if settings.ner_model:
-        return f"Presidio with spaCy NER ({settings.ner_model})"
-    return "Presidio pattern recognizers (no_op NLP engine, no NER, offline)"
+        return f"Offline scan with spaCy NER ({settings.ner_model}) in Presidio"
+    return "Offline scan: patterns, validators and Presidio recognizers (no_op NLP engine, no NER)"
 
 
 def analyze(texts: list[str]) -> list[list[tuple[int, int, str, float]]]:

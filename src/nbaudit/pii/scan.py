@@ -18,11 +18,12 @@ from . import detect, patterns, presidio_engine
 from .entities import ENTITIES, LEVEL_RANK, entity
 from .headers import header_hints
 from .masking import mask_value, truncate
-from .text import NAME_PAIR_RE2, TEXT_ENTITIES, find_in_text
+from .text import NAME_PAIR_RE2, TEXT_ENTITIES, find_in_text, merge_spans
 
 Progress = Callable[[float, str], None]
 
 _SCOUT_CELLS = 1_000
+_ID_HEADERS = {"US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE"}
 _STRUCTURED_MIN_SHARE = 0.5  # a column is labelled from its hit rate, not from a few hits
 _TEXT_MIN_SHARE = 0.01  # free text: at least 1% of cells (and 3 cells) hold PII
 _TEXT_SAMPLE_CELLS = 2_000
@@ -132,7 +133,11 @@ class PiiScan:
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        """Cell-level hits over the whole frame: row (position), column, start, end, entity, score."""
+        """Cell-level hits over the whole frame.
+
+        Columns: row (position 0..n-1), column, start, end, entity, score. Computed on first
+        access (free-text columns cost a Python pass over their flagged cells).
+        """
         parts = []
         for c in self.columns:
             flags = self._flags.get(c.position)
@@ -178,7 +183,8 @@ class PiiScan:
 
         Returns a JSON-safe dict: ``rows`` is a list of ``{"row": position, "cells": [...]}``
         where each cell is a list of ``[text, entity]`` segments (entity ``""`` for plain
-        text). Cells are cut at 200 characters.
+        text; ``"~ENTITY"`` for a cell of a personal-data column whose value did not match on
+        its own: masked all the same). Cells are cut at 200 characters.
         """
         size = page_size or settings.page_size
         reports = [self.column(n) for n in columns] if columns else list(self.columns)
@@ -252,16 +258,18 @@ def cell_text(value: Any) -> str:
 
 def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool) -> list[list[str]]:
     text = cell_text(value)
+    if c.entity not in ("NONE", "FREE_TEXT") and text:
+        # A column labelled as personal data is masked whole: a name the lexicon missed
+        # is still a name. Only cells that matched are highlighted.
+        shown = text if reveal else mask_value(text.strip(), c.entity)
+        return [[truncate(shown), c.entity if flagged else "~" + c.entity]]
     if not flagged:
         return [[truncate(text), ""]]
-    if c.entity != "FREE_TEXT":
-        shown = text if reveal else mask_value(text.strip(), c.entity)
-        return [[truncate(shown), c.entity]]
     segments: list[list[str]] = []
     pos = 0
     hits = find_in_text(text)
     if settings.ner_model:
-        hits = _merge(hits, presidio_engine.analyze([text[:_MAX_TEXT]])[0])
+        hits = merge_spans(hits, presidio_engine.analyze([text[:_MAX_TEXT]])[0])
     for start, end, ent, _ in hits:
         if start > pos:
             segments.append([text[pos:start], ""])
@@ -271,14 +279,6 @@ def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool) -> 
     if pos < len(text):
         segments.append([text[pos:], ""])
     return _truncate_segments(segments)
-
-
-def _merge(ours: list[tuple[int, int, str, float]], extra: list[tuple[int, int, str, float]]):
-    merged = list(ours)
-    for hit in extra:
-        if not any(s < hit[1] and hit[0] < e for s, e, _, _ in merged):
-            merged.append(hit)
-    return sorted(merged)
 
 
 def _truncate_segments(segments: list[list[str]], limit: int = 200) -> list[list[str]]:
@@ -329,7 +329,8 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pa.Array]:
     elif kind == "f":
         values = np.asarray(uniques, dtype=float)
         finite = np.isfinite(values)
-        if finite.all() and (values == np.round(values)).all() and np.abs(values).max(initial=0) < 2**53:
+        integral = finite.all() and (values == np.round(values)).all()
+        if integral and np.abs(values).max(initial=0) < 2**53:
             text = pa.array(values.astype(np.int64)).cast(pa.string())
         else:
             text = pa.array([repr(float(v)) for v in values], type=pa.string())
@@ -341,7 +342,15 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, pa.Array]:
 
 
 def _hint_for(hints: dict[str, str], name: str) -> bool:
+    if name == "ID_NUMBER":  # a national ID header whose values are not US-shaped
+        return name in hints or bool(set(hints) & _ID_HEADERS)
     return name in hints
+
+
+def _hint_word(hints: dict[str, str], name: str) -> str:
+    if name in hints:
+        return hints[name]
+    return next((hints[h] for h in _ID_HEADERS if h in hints), "")
 
 
 def _confidence(share: float, hinted: bool, validated: bool) -> float:
@@ -443,6 +452,8 @@ def _classify(
         share = float(mask_u[scout_inverse].mean())
         shares[ent_name] = share
         conf = _confidence(share, hinted, ent_name in patterns.VALIDATORS)
+        if ent_name == "ID_NUMBER" and "ID_NUMBER" not in hints:
+            conf *= 0.9  # an "ssn" header: prefer US_SSN when the values are US SSNs
         scores.append((conf, share, ent_name))
     best = max(scores, key=lambda t: (t[0], -detect.PRIORITY.index(t[2])), default=None)
     confirmed: np.ndarray | None = None
@@ -467,7 +478,7 @@ def _classify(
         flags[present] = mask_all[codes[present]]
         parts = []
         if hinted:
-            parts.append(f"header '{hints[ent_name]}'")
+            parts.append(f"header '{_hint_word(hints, ent_name)}'")
         parts.append(_evidence_share(share, n_sample, sampled))
         if ent_name in patterns.VALIDATOR_NAMES:
             parts.append(f"{patterns.VALIDATOR_NAMES[ent_name]} passed")
@@ -499,7 +510,7 @@ def _classify(
     presidio_note = ""
     stringy = not (pd.api.types.is_numeric_dtype(series.dtype)
                    or isinstance(series.dtype, pd.CategoricalDtype))
-    if stringy and (entities is None or text_entities):
+    if stringy and shape.mean_tokens >= 1.5 and (entities is None or text_entities):
         candidate = _text_candidates(uniques, text_entities)
         text_pick = pick[:_TEXT_SAMPLE_CELLS]
         n_text = len(text_pick)
@@ -519,12 +530,14 @@ def _classify(
         if shape.is_free_text or hit_cells:
             sample_values = uniques.take(pa.array(codes[text_pick[:_PRESIDIO_TEXT_CELLS]]))
             extra = _presidio_text_entities(sample_values.to_pylist(), text_entities)
+            extra = {e: n for e, n in extra.items() if n >= 2}  # one odd hit is noise
             for ent, n in extra.items():
                 contains[ent] = max(contains.get(ent, 0), n)
             if extra:
                 presidio_note = "; Presidio also found " + ", ".join(
                     f"{e} in {n}" for e, n in sorted(extra.items()))
-        if hit_cells >= 3 and text_share >= _TEXT_MIN_SHARE:
+        text_conf = min(0.99, 0.5 + text_share)
+        if hit_cells >= 3 and text_share >= _TEXT_MIN_SHARE and text_conf >= min_score:
             # Exact count: cells with a hit that needs no validation are flagged in RE2;
             # only the other candidates go through the Python validators.
             mask_u = candidate & detect._np(pc.match_substring_regex(uniques, patterns.SURE_RE2))
@@ -539,19 +552,20 @@ def _classify(
                               for e, n in sorted(contains.items(), key=lambda t: -t[1]))
             evidence = (f"free text; {text_share:.1%} of {n_text:,} sampled cells hold "
                         f"PII ({found}){presidio_note}; {shape.describe()}")
-            conf = min(0.99, 0.5 + text_share)
-            return report("FREE_TEXT", text_share, conf, evidence, n_non_null, flags, contains)
+            return report("FREE_TEXT", text_share, text_conf, evidence, n_non_null, flags,
+                          contains)
 
     # 3. Entities nbaudit has no detector for: ask Presidio's recognizers on a few values.
     if not shape.is_free_text and shape.mean_length < 64:
         found = _presidio_value_entity(sample_text.to_pylist()[:_PRESIDIO_VALUE_CELLS], entities)
-        if found is not None:
+        if found is not None and 0.9 * found[1] >= min_score:
             ent_name, share = found
             mask_all = _presidio_mask(uniques, ent_name)
             flags = np.zeros(n_rows, dtype=bool)
             flags[present] = mask_all[codes[present]]
-            evidence = (f"Presidio {ent_name} recognizer: {share:.0%} of "
-                        f"{min(len(su), _PRESIDIO_VALUE_CELLS)} distinct values; {shape.describe()}")
+            n_tested = min(len(su), _PRESIDIO_VALUE_CELLS)
+            evidence = (f"Presidio {ent_name} recognizer: {share:.0%} of {n_tested} distinct "
+                        f"values; {shape.describe()}")
             return report(ent_name, share, 0.9 * share, evidence, n_non_null, flags)
 
     why = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -81,10 +82,29 @@ def find_in_text(
         extra += [(*m.span(1), "PHONE_NUMBER", 0.5) for m in patterns.PHONE_CONTEXT.finditer(text)]
     if entities is None or "PERSON" in entities:
         extra += _names_in(text)
-    for hit in extra:
-        if not any(s < hit[1] and hit[0] < e for s, e, _, _ in found):
-            found.append(hit)
-    return sorted(found)
+    return merge_spans(found, extra) if extra else found
+
+
+def merge_spans(
+    kept: list[tuple[int, int, str, float]], extra: list[tuple[int, int, str, float]]
+) -> list[tuple[int, int, str, float]]:
+    """Add the `extra` spans that overlap neither `kept` (sorted, disjoint) nor each other.
+
+    Linear after sorting: a text full of candidate names must not cost quadratic time.
+    """
+    starts = [k[0] for k in kept]
+    out = list(kept)
+    last_end = -1
+    for hit in sorted(extra):
+        start, end = hit[0], hit[1]
+        if start < last_end:
+            continue
+        i = bisect.bisect_left(starts, end)  # kept spans starting before our end
+        if i and kept[i - 1][1] > start:
+            continue
+        out.append(hit)
+        last_end = end
+    return sorted(out)
 
 
 def _names_in(text: str) -> list[tuple[int, int, str, float]]:
@@ -93,12 +113,18 @@ def _names_in(text: str) -> list[tuple[int, int, str, float]]:
     if len(words) < 2:
         return []
     first, last = lexicons.first_names(), lexicons.last_names()
+    folded: dict[str, str] = {}
+
+    def fold(word: str) -> str:
+        if word not in folded:
+            folded[word] = word.upper() if word.isascii() else lexicons.fold(word)
+        return folded[word]
+
     hits = []
-    for a, b in zip(words, words[1:]):
-        if b.start() != a.end() + 1 or text[a.end()] != " ":
+    for a, b in zip(words, words[1:], strict=False):
+        if b.start() != a.end() + 1 or text[a.end()] != " " or fold(a.group()) not in first:
             continue
-        if lexicons.fold(a.group()) in first and (
-            lexicons.fold(b.group()) in last or lexicons.fold(b.group()).replace("'", "") in last
-        ):
+        surname = fold(b.group())
+        if surname in last or surname.replace("'", "").replace("’", "") in last:
             hits.append((a.start(), b.end(), "PERSON", 0.5))
     return hits

@@ -1,0 +1,47 @@
+# nbaudit: one command to set up and open the demo, one to set up and run every test layer.
+#   make lab    set up, then open JupyterLab on notebooks/01_pii_scan.ipynb
+#   make test   set up, then lint, type-check and run all tests (unit .. real browser)
+#   make bench  speed ratios against the named peers (bench/)
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup lab test lint bench build-js chromium clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet hatchling hatch-jupyter-builder editables
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev]"
+	touch $(STAMP)
+
+build-js:
+	npm run --silent build
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/01_pii_scan.ipynb
+
+# Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads one).
+chromium:
+	@command -v chromium >/dev/null || command -v /usr/bin/chromium >/dev/null || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	npm run --silent typecheck
+
+test: setup chromium lint
+	$(PY) -m pytest -q -ra
+
+bench: setup
+	$(PY) bench/bench_pii.py
+
+clean:
+	rm -rf $(VENV) node_modules src/nbaudit/static test-artifacts

@@ -1,0 +1,26 @@
+"""Shared fixtures: Faker frames (an independent generator) and the shared datasets."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # frames.py: Faker test frames shared with bench/
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def faker_df():
+    from frames import faker_frame
+
+    return faker_frame(1_500, seed=1)
+
+
+@pytest.fixture(scope="session")
+def shop_df():
+    from nbaudit import datasets
+
+    return datasets.ecommerce(800, seed=3)

@@ -1,0 +1,162 @@
+"""Validators, masking, header hints and text spans, on hand-made values with known answers."""
+
+from __future__ import annotations
+
+import time
+
+import pyarrow as pa
+import pytest
+
+from nbaudit.pii import find_in_text, mask_value, patterns
+from nbaudit.pii.headers import header_hints
+
+
+@pytest.mark.parametrize(
+    ("number", "ok"),
+    [
+        ("4111 1111 1111 1111", True),
+        ("4111-1111-1111-1111", True),
+        ("378282246310005", True),  # Amex
+        ("6011111111111117", True),
+        ("4111111111111112", False),
+        ("1234", False),
+    ],
+)
+def test_luhn(number, ok):
+    assert patterns.luhn_ok(number) is ok
+    assert bool(patterns.luhn_ok_many(pa.array([number]))[0]) is ok
+
+
+def test_luhn_many_handles_nulls_and_slices():
+    arr = pa.array(["x", "4111111111111111", None, "4111111111111112"])[1:]
+    assert patterns.luhn_ok_many(arr).tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("iban", "ok"),
+    [
+        ("DE89 3704 0044 0532 0130 00", True),
+        ("GB82WEST12345698765432", True),
+        ("FR1420041010050500013M02606", True),
+        ("DE89 3704 0044 0532 0130 01", False),
+    ],
+)
+def test_iban_mod97(iban, ok):
+    assert patterns.iban_ok(iban) is ok
+
+
+@pytest.mark.parametrize(
+    ("ssn", "ok"),
+    [("123-45-6789", True), ("000-12-3456", False), ("666-12-3456", False),
+     ("912-12-3456", False), ("123-00-4567", False), ("123-45-0000", False)],
+)
+def test_ssn_rules_python_and_re2_agree(ssn, ok):
+    import pyarrow.compute as pc
+
+    assert patterns.ssn_ok(ssn) is ok
+    assert pc.match_substring_regex(pa.array([ssn]), f"^(?:{patterns.SSN_VALID})$")[0].as_py() is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "entity", "masked"),
+    [
+        ("jane.doe@example.com", "EMAIL_ADDRESS", "j***@example.com"),
+        ("4111 1111 1111 1111", "CREDIT_CARD", "**** **** **** 1111"),
+        ("123-45-6789", "US_SSN", "***-**-6789"),
+        ("Jane Doe", "PERSON", "J*** D**"),
+        ("sk_live_abcdefghijklmnop1234", "SECRET", "[SECRET]"),
+        ("M", "GENDER", "*"),
+        ("1980-04-17", "DATE_OF_BIRTH", "1980-**-**"),
+        ("+1 555-123-4567", "PHONE_NUMBER", "+* ***-***-**67"),
+    ],
+)
+def test_mask_value(value, entity, masked):
+    assert mask_value(value, entity) == masked
+
+
+@pytest.mark.parametrize(
+    ("header", "entity"),
+    [
+        ("email", "EMAIL_ADDRESS"),
+        ("Customer E-Mail", "EMAIL_ADDRESS"),
+        ("courriel", "EMAIL_ADDRESS"),
+        ("Telefonnummer", "PHONE_NUMBER"),
+        ("téléphone", "PHONE_NUMBER"),
+        ("PLZ", "POSTAL_CODE"),
+        ("code_postal", "POSTAL_CODE"),
+        ("código postal", "POSTAL_CODE"),
+        ("Geburtsdatum", "DATE_OF_BIRTH"),
+        ("date_de_naissance", "DATE_OF_BIRTH"),
+        ("fecha_nacimiento", "DATE_OF_BIRTH"),
+        ("Vorname", "PERSON"),
+        ("apellido", "PERSON"),
+        ("edad", "AGE"),
+        ("Geschlecht", "GENDER"),
+        ("sexe", "GENDER"),
+        ("apiKey", "SECRET"),
+        ("mot_de_passe", "SECRET"),
+        ("ethnicity", "ETHNICITY"),
+        ("diagnosis", "HEALTH"),
+    ],
+)
+def test_header_hints_in_four_languages(header, entity):
+    assert entity in header_hints(header)
+
+
+@pytest.mark.parametrize("header", ["page", "message", "usage", "product_name", "file_name",
+                                    "paid", "percentage"])
+def test_header_hints_do_not_fire_inside_words(header):
+    hints = header_hints(header)
+    assert "AGE" not in hints and "PERSON" not in hints and "ID_NUMBER" not in hints
+
+
+def test_find_in_text_spans_and_validators():
+    text = ("Mail jane.doe@example.com or call (555) 123-4567. Card 4111 1111 1111 1111, "
+            "bad card 4111 1111 1111 1112, IBAN DE89 3704 0044 0532 0130 00, "
+            "key AKIAIOSFODNN7EXAMPLE, signed Anna Smith on 2024-01-05.")
+    hits = find_in_text(text)
+    found = {(text[s:e], ent) for s, e, ent, _ in hits}
+    assert ("jane.doe@example.com", "EMAIL_ADDRESS") in found
+    assert ("(555) 123-4567", "PHONE_NUMBER") in found
+    assert ("4111 1111 1111 1111", "CREDIT_CARD") in found
+    assert ("DE89 3704 0044 0532 0130 00", "IBAN_CODE") in found
+    assert ("AKIAIOSFODNN7EXAMPLE", "SECRET") in found
+    assert ("Anna Smith", "PERSON") in found
+    spans = [text[s:e] for s, e, _, _ in hits]
+    assert "4111 1111 1111 1112" not in spans  # fails Luhn
+    assert "2024-01-05" not in spans  # a date is not a phone
+    starts = [s for s, _, _, _ in hits]
+    assert starts == sorted(starts)
+    assert all(a[1] <= b[0] for a, b in zip(hits, hits[1:], strict=False))  # no overlaps
+
+
+def test_repeated_names_give_disjoint_spans():
+    hits = find_in_text("Anna Smith Anna Smith Anna")
+    assert all(a[1] <= b[0] for a, b in zip(hits, hits[1:], strict=False))
+    assert [h[2] for h in hits] == ["PERSON", "PERSON"]
+
+
+def test_find_in_text_entity_filter():
+    hits = find_in_text("jane@example.com 555-123-4567", entities=["PHONE_NUMBER"])
+    assert [h[2] for h in hits] == ["PHONE_NUMBER"]
+
+
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "a" * 1_000_000,
+        "a@" * 500_000,
+        "a." * 500_000 + "@",
+        "1-" * 500_000,
+        "1 " * 500_000,
+        "A" * 1_000_000,
+        "http://" + "a" * 1_000_000,
+        "Ab " * 333_333,
+        "Anna " * 200_000,  # every pair a candidate name: must stay linear
+        "eyJ" + "a" * 999_990,
+    ],
+)
+def test_regexes_stay_fast_on_adversarial_megabyte_strings(evil):
+    start = time.perf_counter()
+    find_in_text(evil)
+    assert time.perf_counter() - start < 1.0

@@ -1,0 +1,258 @@
+"""scan_pii on real-looking frames (Faker, four locales) and on bad input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nbaudit
+from nbaudit.pii.scan import INVENTORY_COLUMNS
+
+
+def labels(scan):
+    return {c.name: c.entity for c in scan.columns}
+
+
+def test_faker_frame_every_column_right(faker_df):
+    from frames import EXPECTED
+
+    scan = nbaudit.scan_pii(faker_df)
+    assert labels(scan) == EXPECTED
+    assert list(scan.inventory.columns[: len(INVENTORY_COLUMNS)]) == INVENTORY_COLUMNS
+    assert set(scan.quasi_identifiers) == {"zip", "date_of_birth", "age", "gender"}
+
+
+@pytest.mark.parametrize("locale", ["de_DE", "fr_FR", "es_ES", "en_GB"])
+def test_other_locales(locale):
+    from frames import faker_frame
+
+    df = faker_frame(400, seed=2, locale=locale)
+    got = labels(nbaudit.scan_pii(df))
+    for column in ["name", "email", "phone", "address", "zip", "credit_card", "date_of_birth",
+                   "age", "gender", "review"]:
+        assert got[column] != "NONE", (locale, column)
+    assert got["name"] == "PERSON"
+    assert got["email"] == "EMAIL_ADDRESS"
+    assert got["phone"] == "PHONE_NUMBER"
+    assert got["address"] == "LOCATION"
+    assert got["zip"] == "POSTAL_CODE"
+    assert got["income"] == "NONE"
+
+
+def test_values_without_helpful_headers(faker_df):
+    df = faker_df[["email", "phone", "ssn", "credit_card", "address", "zip"]].copy()
+    df.columns = [f"col{i}" for i in range(df.shape[1])]
+    got = labels(nbaudit.scan_pii(df))
+    assert got["col0"] == "EMAIL_ADDRESS"
+    assert got["col2"] == "US_SSN"
+    assert got["col3"] == "CREDIT_CARD"
+    assert got["col4"] == "LOCATION"
+    # presidio-structured calls these PHONE_NUMBER from a few hits; a bare 5-digit code or an
+    # address is not a phone number.
+    assert got["col5"] != "PHONE_NUMBER"
+    assert got["col4"] != "PHONE_NUMBER"
+
+
+def test_label_comes_from_hit_rate_not_a_handful_of_hits():
+    rng = np.random.default_rng(0)
+    values = [str(v) for v in rng.integers(10_000, 99_999, 1_000)]
+    values[:4] = ["555-123-4567", "jane@example.com", "123-45-6789", "4111 1111 1111 1111"]
+    scan = nbaudit.scan_pii(pd.DataFrame({"code": values}))
+    assert scan.columns[0].entity == "NONE"
+
+
+def test_counts_are_exact_over_all_rows_and_sample_is_stated():
+    n = 30_000
+    emails = [f"user{i}@example.com" if i % 3 else None for i in range(n)]
+    df = pd.DataFrame({"contact": emails})
+    scan = nbaudit.scan_pii(df, sample_size=1_000)
+    col = scan.columns[0]
+    assert col.entity == "EMAIL_ADDRESS"
+    assert col.n_non_null == n - len(range(0, n, 3))
+    assert col.n_flagged == col.n_non_null
+    assert "1,000 sampled values" in col.evidence
+    assert scan.flags("contact").sum() == col.n_flagged
+
+
+def test_free_text_with_embedded_pii(shop_df):
+    scan = nbaudit.scan_pii(shop_df)
+    review = scan.column("review")
+    assert review.entity == "FREE_TEXT"
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER"} <= set(review.contains)
+    hits = scan.findings.query("column == 'review'")
+    for row in hits.itertuples():
+        text = shop_df.review.iloc[row.row]
+        span = text[row.start : row.end]
+        if row.entity == "EMAIL_ADDRESS":
+            assert "@" in span
+    assert review.n_flagged == hits.row.nunique()
+
+
+def test_special_categories_and_secrets():
+    df = pd.DataFrame({
+        "race": ["White", "Black", "Asian", "Hispanic", "White"] * 20,
+        "religion": ["Christian", "Muslim", "Jewish", "Hindu", "Atheist"] * 20,
+        "diagnosis": ["Diabetes", "Asthma", "E11.9", "Hypertension", "Depression"] * 20,
+        "orientation": ["heterosexual", "gay", "lesbian", "bisexual", "heterosexual"] * 20,
+        "party": ["Democrat", "Republican", "Independent", "Green", "Libertarian"] * 20,
+        "api_key": [f"sk_live_{'x' * 10}{i:06d}abc" for i in range(100)],
+        "notes": [f"deploy with AKIA{'ABCDEFGHIJKLMNOP'} now {i}" for i in range(100)],
+    })
+    got = labels(nbaudit.scan_pii(df))
+    assert got == {"race": "ETHNICITY", "religion": "RELIGION", "diagnosis": "HEALTH",
+                   "orientation": "SEXUAL_ORIENTATION", "party": "POLITICAL_OPINION",
+                   "api_key": "SECRET", "notes": "FREE_TEXT"}
+    scan = nbaudit.scan_pii(df)
+    assert {c.role for c in scan.columns if c.name != "notes"} == {"sensitive"}
+
+
+def test_adult_columns_from_shared_data():
+    from conftest import SHARED_DATA
+
+    path = SHARED_DATA / "adult_arx.csv"
+    if not path.exists():
+        pytest.skip("../shared/data is not present")
+    df = pd.read_csv(path, sep=";")
+    got = labels(nbaudit.scan_pii(df))
+    assert got["sex"] == "GENDER"
+    assert got["race"] == "ETHNICITY"
+    assert got["age"] == "AGE"
+
+
+def test_input_frame_is_never_mutated(shop_df):
+    before = shop_df.copy(deep=True)
+    scan = nbaudit.scan_pii(shop_df)
+    scan.page(3)
+    scan.page(0, reveal=True)
+    _ = scan.findings
+    pd.testing.assert_frame_equal(shop_df, before)
+
+
+def test_page_is_masked_unless_revealed(shop_df):
+    scan = nbaudit.scan_pii(shop_df)
+    page = scan.page(0, 10)
+    assert page["n_pages"] == 80 and len(page["rows"]) == 10
+    text = json.dumps(page)
+    for email in shop_df.email.head(10):
+        assert email not in text
+    raw = json.dumps(scan.page(0, 10, reveal=True))
+    assert shop_df.email.iloc[0] in raw
+    # Pages past the end are clamped, flagged-only rows and column choice work.
+    assert scan.page(10_000, 10)["page"] == 79
+    only = scan.page(0, 10, columns=["review"], flagged_rows_only=True)
+    assert only["columns"] == ["review"]
+    assert all(any(seg[1] for seg in r["cells"][0]) for r in only["rows"])
+
+
+def test_to_dict_is_json_and_free_of_values(shop_df):
+    scan = nbaudit.scan_pii(shop_df)
+    text = json.dumps(scan.to_dict())
+    for col in ["email", "customer_name", "phone"]:
+        for v in shop_df[col].head(50):
+            assert v not in text
+
+
+def test_entities_and_columns_options(shop_df):
+    scan = nbaudit.scan_pii(shop_df, columns=["email", "phone", "age"], entities=["EMAIL_ADDRESS"])
+    assert labels(scan) == {"email": "EMAIL_ADDRESS", "phone": "NONE", "age": "NONE"}
+    strict = nbaudit.scan_pii(shop_df, min_score=1.0, columns=["review"])
+    assert strict.columns[0].entity == "NONE"
+
+
+# --- bad input --------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", [None, [1, 2], {"a": [1]}, np.arange(3), "df"])
+def test_not_a_dataframe(bad):
+    with pytest.raises(TypeError, match="pandas DataFrame"):
+        nbaudit.scan_pii(bad)
+
+
+def test_zero_columns():
+    with pytest.raises(ValueError, match="no columns"):
+        nbaudit.scan_pii(pd.DataFrame(index=range(3)))
+
+
+def test_zero_rows():
+    scan = nbaudit.scan_pii(pd.DataFrame({"email": pd.Series([], dtype=str)}))
+    assert scan.columns[0].entity == "NONE" and scan.n_rows == 0
+    assert scan.page(0)["rows"] == []
+
+
+def test_unknown_column_and_entity_messages(shop_df):
+    with pytest.raises(ValueError, match="Columns: order_id"):
+        nbaudit.scan_pii(shop_df, columns=["nope"])
+    with pytest.raises(ValueError, match="Unknown entity NOPE"):
+        nbaudit.scan_pii(shop_df, entities=["NOPE"])
+    with pytest.raises(ValueError, match="min_score"):
+        nbaudit.scan_pii(shop_df, min_score=3)
+    with pytest.raises(ValueError, match="sample_size"):
+        nbaudit.scan_pii(shop_df, sample_size=0)
+
+
+def test_awkward_columns_and_dtypes():
+    n = 60
+    emails = [f"p{i}@example.com" for i in range(n)]
+    df = pd.DataFrame({
+        "all_null": [None] * n,
+        "mixed": [1, "two", 3.0, None, b"five", ["six"]] * 10,
+        "bytes_email": [e.encode() for e in emails],
+        "containers": [{"email": e} for e in emails],
+        "big_text": ["x" * 1_000_000 if i == 0 else f"hello {emails[i]}" for i in range(n)],
+        "cat_sex": pd.Categorical(["F", "M"] * 30),
+        "nullable_age": pd.array(list(range(20, 50)) * 2, dtype="Int64"),
+        "float_age": [float(a) if a % 7 else np.nan for a in range(20, 80)],
+        "when": pd.date_range("2024-01-01", periods=n, freq="h"),
+        "dob": pd.to_datetime(["1980-01-02"] * n),
+        "flag": [True, False] * 30,
+    })
+    df = df.rename(columns={"nullable_age": "age", "float_age": "Age", "cat_sex": "sex"})
+    scan = nbaudit.scan_pii(df)
+    got = labels(scan)
+    assert got["all_null"] == "NONE"
+    assert got["bytes_email"] == "EMAIL_ADDRESS"
+    assert got["containers"] == "FREE_TEXT"
+    assert got["big_text"] == "FREE_TEXT"
+    assert got["sex"] == "GENDER"
+    assert got["age"] == "AGE" and got["Age"] == "AGE"
+    assert got["when"] == "DATE_TIME"
+    assert got["dob"] == "DATE_OF_BIRTH"
+    assert got["flag"] == "NONE"
+    page = scan.page(0, 5)
+    json.dumps(page)
+    assert len(page["rows"][0]["cells"][4][0][0]) <= 201  # the 1 MB cell is cut
+
+
+def test_duplicate_non_string_and_multiindex_columns():
+    df = pd.DataFrame([["a@example.com", "b@example.com", 1]] * 20)
+    df.columns = ["email", "email", 3]
+    scan = nbaudit.scan_pii(df)
+    assert [c.name for c in scan.columns] == ["email", "email (2)", "3"]
+    assert [c.entity for c in scan.columns][:2] == ["EMAIL_ADDRESS", "EMAIL_ADDRESS"]
+    multi = pd.DataFrame([["a@example.com", "x"]] * 20,
+                         columns=pd.MultiIndex.from_tuples([("contact", "email"), ("other", "y")]))
+    scan = nbaudit.scan_pii(multi)
+    assert scan.columns[0].name == "contact / email"
+    assert scan.columns[0].entity == "EMAIL_ADDRESS"
+
+
+def test_series_is_accepted():
+    scan = nbaudit.scan_pii(pd.Series(["a@example.com"] * 10, name="email"))
+    assert scan.columns[0].entity == "EMAIL_ADDRESS"
+
+
+def test_scan_is_reproducible(faker_df):
+    a = nbaudit.scan_pii(faker_df, sample_size=500, seed=1).inventory
+    b = nbaudit.scan_pii(faker_df, sample_size=500, seed=1).inventory
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_presidio_runs_offline_and_says_so():
+    scan = nbaudit.scan_pii(pd.DataFrame({"x": ["a"]}))
+    assert "no_op" in scan.mode and "Offline" in scan.mode
+
+
+def test_configure_rejects_missing_model():
+    with pytest.raises(ValueError, match="not installed"):
+        nbaudit.configure(ner_model="no_such_spacy_model_xyz")
