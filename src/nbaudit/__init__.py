@@ -1,7 +1,7 @@
 """nbaudit: audit data and models for privacy and fairness without leaving the notebook.
 
 Load the magics with ``%load_ext nbaudit``; the same analyses are plain functions:
-`scan_pii`.
+`scan_pii`, `assess_risk`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .config import configure
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii
+from .risk import Hierarchy, RiskAssessment, RiskFigures, SearchResult, assess_risk
 
 try:
     __version__ = version("nbaudit")
@@ -19,8 +20,13 @@ except PackageNotFoundError:  # running from a source tree
 __all__ = [
     "ENTITIES",
     "ColumnReport",
+    "Hierarchy",
     "PiiScan",
+    "RiskAssessment",
+    "RiskFigures",
+    "SearchResult",
     "__version__",
+    "assess_risk",
     "configure",
     "load_ipython_extension",
     "mask_value",
@@ -29,7 +35,7 @@ __all__ = [
 
 
 def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - IPython's signature
-    """Register %pii_scan (called by ``%load_ext nbaudit``)."""
+    """Register %pii_scan and %reid_risk (called by ``%load_ext nbaudit``)."""
     from .magics import AuditMagics
 
     ipython.register_magics(AuditMagics)

@@ -18,7 +18,7 @@ def _split(value: str | None) -> list[str] | None:
 
 @magics_class
 class AuditMagics(Magics):
-    """``%pii_scan``."""
+    """``%pii_scan`` and ``%reid_risk``."""
 
     def _resolve(self, expression: str) -> Any:
         if not expression:
@@ -89,3 +89,58 @@ class AuditMagics(Magics):
             raise UsageError(str(exc)) from None
         if args.output:
             self.shell.user_ns[args.output] = scan
+
+    @magic_arguments()
+    @argument("frame", nargs="*", help="The DataFrame (a variable or expression).")
+    @argument("--qi", required=False, default=None,
+              help="Comma-separated quasi-identifiers, e.g. age,zip,sex,dob.")
+    @argument("--sensitive", default=None,
+              help="Comma-separated sensitive attributes (l-diversity, t-closeness).")
+    @argument("--k", type=int, default=5, help="The k to reach (default 5).")
+    @argument("--max-suppression", type=float, default=0.04,
+              help="Share of records that may be suppressed (default 0.04 = 4%%).")
+    @argument("--population", type=int, default=None,
+              help="Population size, for journalist and marketer risk.")
+    @argument("-o", "--output", help="Also store the RiskAssessment in this variable.")
+    @line_magic
+    def reid_risk(self, line: str) -> None:
+        """Re-identification risk of a DataFrame, with a generalization explorer.
+
+        Shows k-anonymity, unique records, prosecutor/journalist/marketer risk, l-diversity
+        and t-closeness, one control per quasi-identifier to generalize it, a suppression
+        budget, a trade-off chart and a search for the best generalization. Without --qi,
+        the quasi-identifiers suggested by a PII scan of the frame are used.
+
+        Examples
+        --------
+        %reid_risk df --qi age,zip_code,sex,date_of_birth --sensitive health_condition
+        %reid_risk df --qi age,zip --k 10 --max-suppression 0.02 -o risk
+        """
+        try:
+            args = parse_argstring(self.reid_risk, line)
+        except (UsageError, SystemExit) as exc:
+            raise UsageError(
+                f"Could not parse {line!r}: {exc}. See %reid_risk? for the options."
+            ) from None
+        frame = self._resolve(" ".join(args.frame))
+
+        from .widgets import ReidRiskWidget
+
+        qis = _split(args.qi)
+        try:
+            if not qis:
+                from .pii.scan import scan_pii
+
+                qis = scan_pii(frame).quasi_identifiers
+                if not qis:
+                    raise ValueError("No quasi-identifier was found in the frame: name them "
+                                     "with --qi age,zip,...")
+            widget = ReidRiskWidget.from_frame(
+                frame, qis, _split(args.sensitive), population_size=args.population,
+                k=args.k, max_suppression=args.max_suppression,
+            )
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+        display(widget)
+        if args.output:
+            self.shell.user_ns[args.output] = widget.risk

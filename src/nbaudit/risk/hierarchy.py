@@ -115,6 +115,18 @@ class Hierarchy:
         return _categories(series)
 
 
+def _distinct_levels(table: pd.DataFrame) -> pd.DataFrame:
+    """Drop levels that group exactly like the level before (nested levels with as many
+    groups are the same partition)."""
+    last = table.shape[1] - 1
+    # Of two levels with as many groups, keep the later one (so that '*' stays the top).
+    keep = [0] + [c for c in range(1, last) if table[c].nunique() != table[c + 1].nunique()
+                  and table[c].nunique() != table[0].nunique()] + ([last] if last else [])
+    out = table[keep]
+    out.columns = range(len(keep))
+    return out
+
+
 def _with_missing(table: pd.DataFrame, has_missing: bool) -> pd.DataFrame:
     if has_missing and MISSING not in set(table[0]):
         row = [MISSING] * (table.shape[1] - 1) + ["*"]
@@ -161,7 +173,7 @@ def _intervals(series: pd.Series) -> Hierarchy:
     extra = series[~series.isna() & ~np.isfinite(values.astype(float))]
     for v in pd.unique(extra):  # inf and -inf: their own value up to '*'
         table.loc[len(table)] = [value_key(v)] + [value_key(v)] * (table.shape[1] - 2) + ["*"]
-    return Hierarchy(_with_missing(table, has_missing), "interval")
+    return Hierarchy(_with_missing(_distinct_levels(table), has_missing), "interval")
 
 
 def _dates(series: pd.Series, parsed_text: bool = False) -> Hierarchy:
@@ -181,10 +193,7 @@ def _dates(series: pd.Series, parsed_text: bool = False) -> Hierarchy:
         .map(lambda s: s if s == "*" else f"{s}s").to_numpy(),
         5: ["*"] * len(frame),
     })
-    if (table[0] == table[1]).all():  # plain dates: no separate "day" level
-        table = table.drop(columns=[1])
-        table.columns = range(table.shape[1])
-    return Hierarchy(_with_missing(table, series.isna().any()), "date")
+    return Hierarchy(_with_missing(_distinct_levels(table), series.isna().any()), "date")
 
 
 def _mask(series: pd.Series) -> Hierarchy:
@@ -195,7 +204,7 @@ def _mask(series: pd.Series) -> Hierarchy:
         columns.append([k[: max(0, len(k) - n)] + "*" * min(n, len(k)) for k in keys])
     columns.append(["*"] * len(keys))
     table = pd.DataFrame({i: c for i, c in enumerate(columns)})
-    return Hierarchy(_with_missing(table, series.isna().any()), "mask")
+    return Hierarchy(_with_missing(_distinct_levels(table), series.isna().any()), "mask")
 
 
 def _categories(series: pd.Series, keep: int = 8) -> Hierarchy:

@@ -58,6 +58,7 @@ class Evaluation:
 
     levels: tuple[int, ...]
     sizes: np.ndarray  # class sizes (all classes, before suppression)
+    kept_sizes: np.ndarray  # class sizes after suppression
     suppressed: int  # records suppressed (in classes failing the privacy model)
     anonymous: bool  # the privacy model holds within the suppression budget
     k: int  # smallest class after suppression
@@ -177,7 +178,8 @@ class Encoding:
         kept = ~failing if anonymous else np.ones(len(sizes), dtype=bool)
         kept_sizes = sizes[kept]
         ev = Evaluation(
-            levels=tuple(levels), sizes=sizes, suppressed=suppressed if anonymous else 0,
+            levels=tuple(levels), sizes=sizes, kept_sizes=kept_sizes,
+            suppressed=suppressed if anonymous else 0,
             anonymous=anonymous, k=int(kept_sizes.min()) if len(kept_sizes) else 0,
         )
         for name in self.sensitive:

@@ -1,5 +1,6 @@
 """Thin anywidget layers over the core results."""
 
 from .pii import PiiScanWidget
+from .risk import ReidRiskWidget
 
-__all__ = ["PiiScanWidget"]
+__all__ = ["PiiScanWidget", "ReidRiskWidget"]

@@ -1,0 +1,493 @@
+"""`assess_risk`: how easily can a person be re-identified, and what does generalization cost?"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .hierarchy import Hierarchy, as_hierarchy
+from .lattice import METRICS, Encoding, Evaluation
+
+Metric = Literal["entropy", "loss", "dm", "dm_star", "aecs"]
+SIZE_BINS = [(1, 1), (2, 2), (3, 4), (5, 9), (10, 19), (20, 49), (50, 99), (100, None)]
+
+
+@dataclass(frozen=True)
+class RiskFigures:
+    """Risk and utility of the data under one generalization (levels) and suppression.
+
+    Attributes
+    ----------
+    levels
+        Generalization level per quasi-identifier (0 = original values).
+    k
+        Size of the smallest equivalence class (after suppression).
+    n_classes
+        Number of equivalence classes (after suppression).
+    sample_uniques
+        Records alone in their class.
+    records_below_k
+        Records in classes smaller than the target k (before suppression).
+    suppressed
+        Records removed by suppression.
+    average_risk, highest_risk
+        Prosecutor risk: the mean and the maximum over records of 1 / class size.
+    journalist_risk, marketer_risk
+        With a population size: the highest risk against the population (estimated
+        class sizes F = f / sampling fraction) and the expected share of records an attacker
+        re-identifies by matching everyone; without one, as for the prosecutor.
+    l_diversity, entropy_l_diversity, t_closeness
+        Per sensitive attribute: the smallest number of distinct values in a class, the
+        smallest exp(entropy) of a class, and the largest distance of a class's distribution
+        from the whole table's (ordered for numbers, equal distance for categories).
+    info_loss
+        ``entropy`` (ARX's precomputed non-uniform entropy), ``loss`` (0-1), ``dm``,
+        ``dm_star``, ``aecs``.
+    """
+
+    levels: dict[str, int]
+    k: int
+    n_classes: int
+    sample_uniques: int
+    records_below_k: int
+    suppressed: int
+    average_risk: float
+    highest_risk: float
+    journalist_risk: float
+    marketer_risk: float
+    l_diversity: dict[str, int]
+    entropy_l_diversity: dict[str, float]
+    t_closeness: dict[str, float]
+    info_loss: dict[str, float]
+    class_sizes: list[dict[str, Any]]
+    n_records: int
+    target_k: int
+    satisfied: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form (figures only, no data values)."""
+        out = {k: v for k, v in self.__dict__.items()}
+        return json.loads(json.dumps(out, default=float))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The best generalization found by `RiskAssessment.search`.
+
+    Attributes
+    ----------
+    levels
+        Chosen level per quasi-identifier, or None when no generalization satisfies the model.
+    info_loss
+        The optimized metric's value.
+    figures
+        Risk after generalization and suppression (`RiskFigures`).
+    nodes_evaluated, lattice_size, seconds
+        What the search cost.
+    """
+
+    levels: dict[str, int] | None
+    info_loss: float | None
+    metric: str
+    figures: RiskFigures | None
+    nodes_evaluated: int
+    lattice_size: int
+    seconds: float
+    criteria: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "levels": self.levels,
+            "info_loss": self.info_loss,
+            "metric": self.metric,
+            "figures": self.figures.to_dict() if self.figures else None,
+            "nodes_evaluated": self.nodes_evaluated,
+            "lattice_size": self.lattice_size,
+            "seconds": round(self.seconds, 4),
+            "criteria": self.criteria,
+        }
+
+
+class RiskAssessment:
+    """Re-identification risk of a frame under chosen quasi-identifiers.
+
+    Made by `assess_risk`. The attributes describe the data as it is (no generalization);
+    `evaluate`, `search`, `apply` and `code` explore generalizations.
+    """
+
+    def __init__(self, frame: pd.DataFrame, quasi_identifiers: list[str], sensitive: list[str],
+                 hierarchies: dict[str, Hierarchy], population_size: int | None,
+                 target_k: int) -> None:
+        self.frame = frame
+        self.quasi_identifiers = quasi_identifiers
+        self.sensitive = sensitive
+        self.hierarchies = hierarchies
+        self.population_size = population_size
+        self.target_k = target_k
+        self.encoding = Encoding(frame, quasi_identifiers, hierarchies, sensitive)
+        self.now = self.evaluate()
+
+    # -- the figures now -----------------------------------------------------------------
+    @property
+    def k(self) -> int:
+        """Smallest equivalence class."""
+        return self.now.k
+
+    @property
+    def n_classes(self) -> int:
+        return self.now.n_classes
+
+    @property
+    def sample_uniques(self) -> int:
+        """Records that are alone in their class (unique on the quasi-identifiers)."""
+        return self.now.sample_uniques
+
+    @property
+    def average_risk(self) -> float:
+        """Prosecutor risk averaged over records (= classes / records)."""
+        return self.now.average_risk
+
+    @property
+    def highest_risk(self) -> float:
+        """Prosecutor risk of the most exposed record (= 1 / k)."""
+        return self.now.highest_risk
+
+    @property
+    def l_diversity(self) -> dict[str, int]:
+        """Distinct l-diversity per sensitive attribute."""
+        return self.now.l_diversity
+
+    @property
+    def entropy_l_diversity(self) -> dict[str, float]:
+        return self.now.entropy_l_diversity
+
+    @property
+    def t_closeness(self) -> dict[str, float]:
+        return self.now.t_closeness
+
+    @property
+    def max_levels(self) -> dict[str, int]:
+        return dict(zip(self.quasi_identifiers, self.encoding.max_levels, strict=True))
+
+    # -- exploring -----------------------------------------------------------------------
+    def _levels(self, levels: Mapping[str, int] | Sequence[int] | None) -> tuple[int, ...]:
+        if levels is None:
+            return (0,) * len(self.quasi_identifiers)
+        if isinstance(levels, Mapping):
+            unknown = set(levels) - set(self.quasi_identifiers)
+            if unknown:
+                raise ValueError(
+                    f"{', '.join(sorted(map(str, unknown)))} is not a quasi-identifier here. "
+                    f"Quasi-identifiers: {', '.join(self.quasi_identifiers)}."
+                )
+            out = tuple(int(levels.get(q, 0)) for q in self.quasi_identifiers)
+        else:
+            out = tuple(int(v) for v in levels)
+            if len(out) != len(self.quasi_identifiers):
+                raise ValueError(f"Give one level per quasi-identifier "
+                                 f"({len(self.quasi_identifiers)}), not {len(out)}.")
+        for q, lv, mx in zip(self.quasi_identifiers, out, self.encoding.max_levels, strict=True):
+            if not 0 <= lv <= mx:
+                raise ValueError(f"Level {lv} for {q!r} does not exist: its hierarchy has "
+                                 f"levels 0 to {mx}.")
+        return out
+
+    def _criteria(self, k: int | None, l: int | None, t: float | None,
+                  max_suppression: float) -> int:
+        k = self.target_k if k is None else int(k)
+        if k < 1:
+            raise ValueError("k must be at least 1.")
+        if k > self.encoding.n:
+            raise ValueError(f"k={k} is larger than the number of records "
+                             f"({self.encoding.n}): no generalization can reach it.")
+        if not 0.0 <= max_suppression <= 1.0:
+            raise ValueError("max_suppression is a share of records between 0 and 1 "
+                             f"(0.04 = 4%), not {max_suppression}.")
+        if (l is not None or t is not None) and not self.sensitive:
+            raise ValueError("l-diversity and t-closeness need sensitive attributes: "
+                             "pass sensitive=[...] to assess_risk.")
+        if l is not None and l < 1:
+            raise ValueError("l must be at least 1.")
+        if t is not None and not 0 <= t <= 1:
+            raise ValueError("t must be between 0 and 1.")
+        return k
+
+    def evaluate(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
+                 k: int | None = None, l: int | None = None, t: float | None = None,
+                 max_suppression: float = 0.0) -> RiskFigures:
+        """Risk and information loss under a generalization, with suppression.
+
+        Parameters
+        ----------
+        levels
+            ``{quasi_identifier: level}`` (missing ones stay at 0) or one level each.
+        k, l, t
+            The privacy model: classes smaller than `k` (target k of the assessment by
+            default), with fewer than `l` distinct sensitive values, or farther than `t`
+            from the overall distribution are suppressed if they fit the budget.
+        max_suppression
+            Share of records that may be suppressed (0.04 = 4%).
+        """
+        target = self._criteria(k, l, t, max_suppression)
+        lv = self._levels(levels)
+        ev = self.encoding.evaluate(lv, k=target, l=l, t=t, max_suppression=max_suppression)
+        return self._figures(ev, target)
+
+    def _figures(self, ev: Evaluation, target: int) -> RiskFigures:
+        n = self.encoding.n
+        sizes = ev.sizes
+        failing_total = int(sizes[sizes < target].sum())
+        kept = ev.kept_sizes
+        kept_n = int(kept.sum())
+        n_classes = len(kept)
+        population = self.population_size
+        fraction = min(1.0, kept_n / population) if population else 1.0
+        population_sizes = kept / fraction if kept_n else kept
+        histogram = []
+        for lo, hi in SIZE_BINS:
+            mask = (kept >= lo) & ((kept <= hi) if hi is not None else True)
+            label = f"{lo}" if lo == hi else (f"{lo}-{hi}" if hi else f"{lo}+")
+            histogram.append({"size": label, "classes": int(mask.sum()),
+                              "records": int(kept[mask].sum())})
+        return RiskFigures(
+            levels=dict(zip(self.quasi_identifiers, ev.levels, strict=True)),
+            k=int(kept.min()) if n_classes else 0,
+            n_classes=n_classes,
+            sample_uniques=int((kept == 1).sum()),
+            records_below_k=failing_total,
+            suppressed=ev.suppressed,
+            average_risk=n_classes / kept_n if kept_n else 0.0,
+            highest_risk=1.0 / int(kept.min()) if n_classes else 0.0,
+            journalist_risk=float(1.0 / population_sizes.min()) if n_classes else 0.0,
+            marketer_risk=float((kept / population_sizes).sum() / kept_n) if kept_n else 0.0,
+            l_diversity=dict(ev.l_distinct),
+            entropy_l_diversity=dict(ev.l_entropy),
+            t_closeness=dict(ev.t_closeness),
+            info_loss=dict(ev.info_loss),
+            class_sizes=histogram,
+            n_records=n,
+            target_k=target,
+            satisfied=ev.anonymous and (int(kept.min()) >= target if n_classes else True),
+        )
+
+    def _keep_mask(self, levels: tuple[int, ...], target: int, ids: np.ndarray,
+                   sizes: np.ndarray, l: int | None = None, t: float | None = None) -> np.ndarray:
+        failing = sizes < target
+        for i, name in enumerate(self.sensitive):
+            distinct, _, closeness = self.encoding._sensitive_stats(
+                ids, len(sizes), self.encoding.q + i, name)
+            if l is not None:
+                failing |= distinct < l
+            if t is not None:
+                failing |= closeness > t
+        return ~failing
+
+    def search(self, k: int | None = None, l: int | None = None, t: float | None = None,
+               max_suppression: float = 0.04, metric: Literal["entropy", "loss"] = "entropy",
+               ) -> SearchResult:
+        """The generalization with minimal information loss that meets the privacy model.
+
+        Searches the full lattice of hierarchy levels (every combination), visiting nodes in
+        increasing information loss and pruning with monotonicity (a node that fails
+        implies every node below it fails), the way ARX's optimal algorithms do.
+
+        Parameters
+        ----------
+        k
+            k-anonymity to reach (default: the assessment's target k).
+        l, t
+            Optional distinct l-diversity and t-closeness for every sensitive attribute.
+        max_suppression
+            Share of records that may be suppressed (default 4%).
+        metric
+            ``"entropy"`` (ARX's non-uniform entropy) or ``"loss"``.
+
+        Returns
+        -------
+        SearchResult
+            ``levels`` (None if nothing satisfies the model), ``info_loss``, the risk
+            ``figures`` after generalization and suppression, and the search's cost.
+        """
+        target = self._criteria(k, l, t, max_suppression)
+        outcome = self.encoding.search(k=target, l=l, t=t, max_suppression=max_suppression,
+                                       metric=metric)
+        criteria = {"k": target, "l": l, "t": t, "max_suppression": max_suppression}
+        if outcome.levels is None:
+            return SearchResult(None, None, metric, None, outcome.evaluated,
+                                outcome.lattice_size, outcome.seconds, criteria)
+        figures = self.evaluate(outcome.levels, k=target, l=l, t=t,
+                                max_suppression=max_suppression)
+        return SearchResult(
+            levels=figures.levels, info_loss=figures.info_loss[metric], metric=metric,
+            figures=figures, nodes_evaluated=outcome.evaluated,
+            lattice_size=outcome.lattice_size, seconds=outcome.seconds, criteria=criteria,
+        )
+
+    def apply(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
+              k: int | None = None, l: int | None = None, t: float | None = None,
+              max_suppression: float = 0.0, suppressed: Literal["mask", "drop"] = "mask",
+              ) -> pd.DataFrame:
+        """A new DataFrame with the quasi-identifiers generalized (the input is untouched).
+
+        Records in classes that fail the privacy model are suppressed when they fit the
+        budget: their quasi-identifiers become ``*`` (``suppressed="mask"``, as ARX does) or
+        the rows are left out (``"drop"``).
+        """
+        target = self._criteria(k, l, t, max_suppression)
+        lv = self._levels(levels)
+        enc = self.encoding
+        out = self.frame.copy()
+        row_base = enc.row_to_base
+        for i, (name, level) in enumerate(zip(self.quasi_identifiers, lv, strict=True)):
+            if level == 0:
+                continue
+            attr = enc.attributes[i]
+            codes = attr.maps[level][enc.base[row_base, i]]
+            out[name] = pd.Series(attr.labels[level][codes], index=out.index, dtype=object)
+        ids, sizes = enc.class_keys(lv)
+        keep_class = self._keep_mask(lv, target, ids, sizes, l, t)
+        suppressed_rows = ~keep_class[ids][row_base]
+        n_suppressed = int(suppressed_rows.sum())
+        if n_suppressed > math.floor(max_suppression * enc.n + 1e-9):
+            return out  # over budget: nothing is suppressed (evaluate() says it fails)
+        if suppressed == "drop":
+            return out.loc[~suppressed_rows]
+        for name in self.quasi_identifiers:
+            out[name] = out[name].astype(object)
+            out.loc[suppressed_rows, name] = "*"
+        return out
+
+    def code(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
+             k: int | None = None, max_suppression: float = 0.0, frame_name: str = "df") -> str:
+        """Python code that reproduces `apply(levels, ...)`."""
+        lv = dict(zip(self.quasi_identifiers, self._levels(levels), strict=True))
+        hier = "" if all(h.kind not in ("user", "arx") for h in self.hierarchies.values()) \
+            else ", hierarchies=hierarchies"
+        sens = f", sensitive={self.sensitive!r}" if self.sensitive else ""
+        return (
+            "import nbaudit\n\n"
+            f"risk = nbaudit.assess_risk({frame_name}, quasi_identifiers="
+            f"{self.quasi_identifiers!r}{sens}{hier})\n"
+            f"anonymized = risk.apply({lv!r}, k={k or self.target_k}, "
+            f"max_suppression={max_suppression!r})\n"
+        )
+
+    def riskiest(self, n: int = 10, levels: Mapping[str, int] | Sequence[int] | None = None,
+                 ) -> pd.DataFrame:
+        """The smallest classes: which quasi-identifier values single records out."""
+        lv = self._levels(levels)
+        enc = self.encoding
+        table = enc.rollup(enc.base_table(), lv)
+        order = np.argsort(table.sizes, kind="stable")[:n]
+        data = {}
+        for i, name in enumerate(self.quasi_identifiers):
+            labels = enc.attributes[i].labels[lv[i]]
+            data[name] = labels[table.codes[i][order]]
+        data["records"] = table.sizes[order].astype(int)
+        return pd.DataFrame(data)
+
+    @cached_property
+    def _summary_text(self) -> str:
+        f = self.now
+        return (f"k={f.k}, {f.n_classes:,} classes, {f.sample_uniques:,} unique records "
+                f"({f.sample_uniques / max(1, f.n_records):.1%}), average risk "
+                f"{f.average_risk:.3f}, highest {f.highest_risk:.3f}")
+
+    def __repr__(self) -> str:
+        return f"RiskAssessment({', '.join(self.quasi_identifiers)}: {self._summary_text})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe summary of the data as it is."""
+        return {
+            "quasi_identifiers": self.quasi_identifiers,
+            "sensitive": self.sensitive,
+            "population_size": self.population_size,
+            "target_k": self.target_k,
+            "n_records": self.encoding.n,
+            "max_levels": self.max_levels,
+            "now": self.now.to_dict(),
+        }
+
+
+def assess_risk(
+    df: pd.DataFrame,
+    quasi_identifiers: Sequence[str],
+    sensitive: Sequence[str] | None = None,
+    hierarchies: Mapping[str, Any] | None = None,
+    *,
+    population_size: int | None = None,
+    k: int = 5,
+) -> RiskAssessment:
+    """Re-identification risk of a frame under chosen quasi-identifiers.
+
+    Parameters
+    ----------
+    df
+        The data (never modified). Nulls in a quasi-identifier form their own value.
+    quasi_identifiers
+        Columns an attacker may know (age, postal code, sex, date of birth...).
+    sensitive
+        Columns to protect (diagnosis, income...): l-diversity and t-closeness.
+    hierarchies
+        Per quasi-identifier: a `Hierarchy`, a DataFrame or dict (value -> generalizations),
+        or the path of an ARX hierarchy CSV. Missing ones are built from the data.
+    population_size
+        Size of the population the data was sampled from, for journalist and marketer risk.
+    k
+        The target k: "records below k" counts records in smaller classes.
+
+    Returns
+    -------
+    RiskAssessment
+        ``k``, ``n_classes``, ``sample_uniques``, ``average_risk``, ``highest_risk``,
+        ``l_diversity``, ``t_closeness``..., and ``evaluate``, ``search``, ``apply``, ``code``.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"assess_risk needs a pandas DataFrame, not {type(df).__name__}.")
+    if len(df) == 0:
+        raise ValueError("The DataFrame has no rows: there is no one to re-identify.")
+    qis = _columns(df, quasi_identifiers, "quasi-identifier")
+    if not qis:
+        raise ValueError("Name at least one quasi-identifier, e.g. quasi_identifiers=['age'].")
+    sens = _columns(df, sensitive or [], "sensitive attribute")
+    both = set(qis) & set(sens)
+    if both:
+        raise ValueError(f"{', '.join(sorted(both))} cannot be both a quasi-identifier and "
+                         "a sensitive attribute.")
+    if population_size is not None and population_size < len(df):
+        raise ValueError(f"population_size ({population_size:,}) cannot be smaller than the "
+                         f"data ({len(df):,} rows).")
+    if k < 1:
+        raise ValueError("k must be at least 1.")
+    given = dict(hierarchies or {})
+    unknown = set(given) - set(qis)
+    if unknown:
+        raise ValueError(f"Hierarchies given for columns that are not quasi-identifiers: "
+                         f"{', '.join(sorted(map(str, unknown)))}.")
+    built = {q: as_hierarchy(given.get(q), df[q]) for q in qis}
+    return RiskAssessment(df, qis, sens, built, population_size, min(k, len(df)))
+
+
+def _columns(df: pd.DataFrame, names: Sequence[str], what: str) -> list[str]:
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    out = []
+    for name in names:
+        if name not in df.columns:
+            raise ValueError(f"No column {name!r} for the {what}. Columns: "
+                             f"{', '.join(map(str, df.columns))}.")
+        if isinstance(df[name], pd.DataFrame):
+            raise ValueError(f"Column name {name!r} appears twice in the frame: rename one.")
+        if name not in out:
+            out.append(name)
+    return out
+
+
+__all__ = ["METRICS", "RiskAssessment", "RiskFigures", "SearchResult", "assess_risk"]

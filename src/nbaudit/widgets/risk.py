@@ -1,0 +1,210 @@
+"""The `%reid_risk` widget: risk now, a generalization explorer, a trade-off chart, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import traitlets
+
+from ..pii.masking import mask_value
+from ..risk import RiskAssessment, assess_risk
+from ._base import AuditWidget, bundle
+
+_MAX_EXPLORED = 400  # points kept on the trade-off chart
+
+
+def _point(figures: dict[str, Any], source: str) -> dict[str, Any]:
+    return {
+        "levels": figures["levels"],
+        "loss": figures["info_loss"].get("loss", 0.0),
+        "entropy": figures["info_loss"].get("entropy", 0.0),
+        "k": figures["k"],
+        "suppressed": figures["suppressed"],
+        "satisfied": figures["satisfied"],
+        "source": source,
+    }
+
+
+class ReidRiskWidget(AuditWidget):
+    """Explore generalizations of the quasi-identifiers and what they cost.
+
+    The browser writes `levels`, `max_suppression`, `target_k` and `quasi_identifiers`;
+    the kernel answers with `current` (figures under those choices). Nothing here holds a
+    record's values: the riskiest combinations are masked at level 0.
+    """
+
+    _esm = bundle("reid_risk")
+
+    columns = traitlets.List(traitlets.Unicode(), help="Columns of the frame.").tag(sync=True)
+    quasi_identifiers = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    sensitive = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    setup = traitlets.Dict(help="Per quasi-identifier: its levels, described.").tag(sync=True)
+    now = traitlets.Dict(help="Risk of the data as it is.").tag(sync=True)
+    levels = traitlets.Dict(help="Chosen level per quasi-identifier.").tag(sync=True)
+    max_suppression = traitlets.Float(0.04, help="Share of records that may be removed.").tag(
+        sync=True
+    )
+    target_k = traitlets.Int(5, help="The k to reach.").tag(sync=True)
+    current = traitlets.Dict(help="Figures under the chosen levels.").tag(sync=True)
+    explored = traitlets.List(traitlets.Dict(), help="Points of the trade-off chart.").tag(
+        sync=True
+    )
+    search_result = traitlets.Dict().tag(sync=True)
+    code = traitlets.Unicode("", help="Python that reproduces the chosen generalization.").tag(
+        sync=True
+    )
+
+    risk: RiskAssessment | None = None
+    frame: pd.DataFrame | None = None
+    _hierarchies: dict[str, Any] | None = None
+    _population: int | None = None
+    _busy = False
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, quasi_identifiers: list[str],
+                   sensitive: list[str] | None = None, hierarchies: dict[str, Any] | None = None,
+                   population_size: int | None = None, k: int = 5,
+                   max_suppression: float = 0.04) -> ReidRiskWidget:
+        """Assess `df` and show the explorer."""
+        widget = cls(columns=[str(c) for c in df.columns], target_k=k,
+                     max_suppression=max_suppression)
+        widget.frame = df
+        widget._hierarchies = dict(hierarchies or {})
+        widget._population = population_size
+        widget.show(assess_risk(df, quasi_identifiers, sensitive, hierarchies,
+                                population_size=population_size, k=k))
+        return widget
+
+    def show(self, risk: RiskAssessment) -> None:
+        self._busy = True
+        try:
+            self.risk = risk
+            self.quasi_identifiers = list(risk.quasi_identifiers)
+            self.sensitive = list(risk.sensitive)
+            self.setup = {
+                "quasi_identifiers": [
+                    {"name": q, "max_level": risk.hierarchies[q].max_level,
+                     "kind": risk.hierarchies[q].kind,
+                     "levels": [risk.hierarchies[q].describe_level(i)
+                                for i in range(risk.hierarchies[q].max_level + 1)]}
+                    for q in risk.quasi_identifiers
+                ],
+                "sensitive": risk.sensitive,
+                "n_records": risk.encoding.n,
+                "population_size": risk.population_size,
+            }
+            self.now = risk.now.to_dict()
+            self.levels = {q: 0 for q in risk.quasi_identifiers}
+            self.explored = []
+            self.search_result = {}
+            self.error = ""
+            self.status = "ready"
+        finally:
+            self._busy = False
+        self._recompute()
+
+    # -- reacting to the browser -------------------------------------------------------
+    @traitlets.observe("levels", "max_suppression", "target_k")
+    def _on_choice(self, _change: dict[str, Any]) -> None:
+        if not self._busy:
+            self._recompute()
+
+    @traitlets.validate("target_k")
+    def _valid_k(self, proposal: dict[str, Any]) -> int:
+        return max(1, int(proposal["value"]))
+
+    @traitlets.validate("max_suppression")
+    def _valid_suppression(self, proposal: dict[str, Any]) -> float:
+        return min(1.0, max(0.0, float(proposal["value"])))
+
+    @traitlets.observe("quasi_identifiers", "sensitive")
+    def _on_attributes(self, change: dict[str, Any]) -> None:
+        if self._busy or self.frame is None or self.risk is None:
+            return
+        qis, sens = list(self.quasi_identifiers), list(self.sensitive)
+        if qis == self.risk.quasi_identifiers and sens == self.risk.sensitive:
+            return
+        try:
+            given = {q: h for q, h in (self._hierarchies or {}).items() if q in qis}
+            risk = assess_risk(self.frame, qis, [s for s in sens if s not in qis], given,
+                               population_size=self._population, k=self.target_k)
+        except (TypeError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        self.show(risk)
+
+    def _clean_levels(self) -> dict[str, int]:
+        assert self.risk is not None
+        out = {}
+        for q, mx in self.risk.max_levels.items():
+            try:
+                value = int(self.levels.get(q, 0))
+            except (TypeError, ValueError):
+                value = 0
+            out[q] = min(max(0, value), mx)
+        return out
+
+    def _recompute(self) -> None:
+        if self.risk is None:
+            return
+        levels = self._clean_levels()
+        k = min(max(1, int(self.target_k)), self.risk.encoding.n)
+        try:
+            figures = self.risk.evaluate(levels, k=k, max_suppression=self.max_suppression)
+        except ValueError as exc:
+            self.error = str(exc)
+            return
+        self.error = ""
+        current = figures.to_dict()
+        current["riskiest"] = self._riskiest(levels)
+        self.current = current
+        self.code = self.risk.code(levels, k=k, max_suppression=self.max_suppression)
+        self._remember(_point(current, "explored"))
+
+    def _remember(self, point: dict[str, Any]) -> None:
+        kept = [p for p in self.explored if p["levels"] != point["levels"]
+                or p["source"] == "search"]
+        if any(p["levels"] == point["levels"] for p in kept):
+            return
+        self.explored = (kept + [point])[-_MAX_EXPLORED:]
+
+    def _riskiest(self, levels: dict[str, int], n: int = 8) -> list[dict[str, Any]]:
+        """The smallest classes, with level-0 values masked (they would single people out)."""
+        assert self.risk is not None
+        table = self.risk.riskiest(n, levels)
+        rows = []
+        for record in table.to_dict("records"):
+            cells = []
+            for q in self.risk.quasi_identifiers:
+                value = str(record[q])
+                few = len(self.risk.encoding.attributes[
+                    self.risk.quasi_identifiers.index(q)].labels[0]) <= 12
+                shown = value if levels[q] > 0 or few else mask_value(value, "QUASI_IDENTIFIER")
+                cells.append({"name": q, "value": shown})
+            rows.append({"values": cells, "records": int(record["records"])})
+        return rows
+
+    def _handle_search(self, content: dict[str, Any]) -> None:
+        if self.risk is None:
+            return
+        metric = content.get("metric", "entropy")
+        if metric not in ("entropy", "loss"):
+            metric = "entropy"
+        self.status = "running"
+        self.progress_message = "searching the lattice"
+        try:
+            result = self.risk.search(k=min(self.target_k, self.risk.encoding.n),
+                                      max_suppression=self.max_suppression, metric=metric)
+        finally:
+            self.status = "ready"
+        self.search_result = result.to_dict()
+        if result.figures is not None:
+            self._remember(_point(result.figures.to_dict(), "search"))
+            self.levels = dict(result.levels or {})
+
+    def _handle_apply_point(self, content: dict[str, Any]) -> None:
+        levels = content.get("levels")
+        if not isinstance(levels, dict):
+            raise ValueError("apply_point needs a dict of levels")
+        self.levels = {str(k): int(v) for k, v in levels.items()}
