@@ -1,6 +1,7 @@
 // The %pii_scan widget: a column inventory and a paged, highlighted, masked cell table.
 import type { RenderProps } from "@anywidget/types";
 import { checkbox, fmtInt, fmtPct, h, select, tint } from "./lib/dom";
+import { renderRisk, type RiskState } from "./lib/risk_view";
 
 interface ColumnRow {
   position: number;
@@ -51,6 +52,7 @@ interface Model {
   flagged_rows_only: boolean;
   cell_columns: string[];
   page_data: PageData;
+  reid: string | null;
 }
 
 const LEVEL_RANK: Record<string, number> = { high: 3, medium: 2, low: 1, none: 0 };
@@ -58,7 +60,9 @@ const ROLES = ["identifier", "quasi_identifier", "sensitive", "none"];
 
 function render({ model, el }: RenderProps<Model>) {
   const ui = {
-    tab: "inventory" as "inventory" | "cells",
+    tab: "inventory" as "inventory" | "cells" | "reid",
+    reidRoot: null as HTMLElement | null,
+    reidCleanup: null as null | (() => void),
     entity: "",
     role: "",
     sort: "risk",
@@ -142,7 +146,7 @@ function render({ model, el }: RenderProps<Model>) {
   }
 
   function tabs() {
-    const mk = (id: "inventory" | "cells", label: string) =>
+    const mk = (id: "inventory" | "cells" | "reid", label: string) =>
       h(
         "button",
         {
@@ -150,12 +154,13 @@ function render({ model, el }: RenderProps<Model>) {
           "data-tab": id,
           onclick: () => {
             ui.tab = id;
+            if (id === "reid" && !model.get("reid")) model.send({ type: "open_reid" });
             draw();
           },
         },
         label,
       );
-    return h("div", { class: "nba-tabs", role: "tablist" }, mk("inventory", "Inventory"), mk("cells", "Cells"));
+    return h("div", { class: "nba-tabs", role: "tablist" }, mk("inventory", "Inventory"), mk("cells", "Cells"), mk("reid", "Re-identification"));
   }
 
   function filters(inv: ColumnRow[]) {
@@ -331,6 +336,25 @@ function render({ model, el }: RenderProps<Model>) {
     );
   }
 
+  function reidView(): Node {
+    // The tab holds a child ReidRiskWidget (pre-selected with the scan's quasi-identifiers),
+    // rendered by the same code as %reid_risk.
+    const ref = model.get("reid");
+    if (!ref) return h("div", { class: "nba-muted" }, ui.message || "Preparing the re-identification analysis…");
+    if (!ui.reidRoot) {
+      const root = h("div", { class: "nba-risk" });
+      ui.reidRoot = root;
+      const id = ref.replace(/^IPY_MODEL_/, "");
+      model.widget_manager
+        .get_model<RiskState>(id)
+        .then((child) => {
+          ui.reidCleanup = renderRisk(child, root);
+        })
+        .catch((err: unknown) => root.replaceChildren(h("div", { class: "nba-error" }, `Could not open the analysis: ${String(err)}`)));
+    }
+    return ui.reidRoot;
+  }
+
   function draw() {
     const status = model.get("status");
     const s = model.get("summary");
@@ -341,7 +365,8 @@ function render({ model, el }: RenderProps<Model>) {
     if (s && s.inventory) {
       parts.push(header(s), tabs());
       if (ui.tab === "inventory") parts.push(filters(s.inventory), inventoryTable(s.inventory));
-      else parts.push(filters(s.inventory), cellsView(s));
+      else if (ui.tab === "cells") parts.push(filters(s.inventory), cellsView(s));
+      else parts.push(reidView());
     }
     root.replaceChildren(...parts);
   }
@@ -367,8 +392,11 @@ function render({ model, el }: RenderProps<Model>) {
   model.on("change:progress", redraw);
   model.on("change:error", redraw);
   model.on("msg:custom", onMsg);
+  model.on("change:reid", redraw);
   draw();
   return () => {
+    model.off("change:reid", redraw);
+    ui.reidCleanup?.();
     model.off("change:page_data", onPage);
     model.off("change:summary", redraw);
     model.off("change:status", redraw);

@@ -103,3 +103,14 @@ def test_bundle_is_built():
     from nbaudit.widgets._base import STATIC
 
     assert (STATIC / "pii_scan.js").exists(), "run `npm run build` (make build-js)"
+
+
+def test_reid_tab_is_built_on_demand_with_suggested_quasi_identifiers(widget):
+    assert widget.reid is None
+    widget._on_custom(widget, {"type": "open_reid"}, [])
+    assert widget.reid is not None
+    assert widget.reid.quasi_identifiers == widget.scan.quasi_identifiers
+    assert widget.reid.sensitive == ["health_condition"]
+    state = widget.get_state()
+    assert state["reid"].startswith("IPY_MODEL_")
+    json.dumps({k: v for k, v in state.items() if k not in ("_esm", "_css")})

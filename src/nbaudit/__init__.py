@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import datasets
 from .config import configure
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii
 from .risk import Hierarchy, RiskAssessment, RiskFigures, SearchResult, assess_risk
@@ -28,6 +29,7 @@ __all__ = [
     "__version__",
     "assess_risk",
     "configure",
+    "datasets",
     "load_ipython_extension",
     "mask_value",
     "scan_pii",

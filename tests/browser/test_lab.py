@@ -260,3 +260,18 @@ def test_cell_values_are_text_not_html(
         assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
     widget.screenshot(path=str(artifacts / "lab_xss.png"))
     no_page_errors(page)
+
+
+def test_reid_tab_of_the_scan(notebook_copy: str, page: Any, lab_server: Any, artifacts: Path):
+    panel = open_notebook(page, lab_server, notebook_copy)
+    start_run_all(page)
+    widget = wait_widget(panel)
+    wait_run_all(page)
+    widget.locator("button.nba-tab[data-tab='reid']").click()
+    explorer = widget.locator(".nba-risk .nba-explorer")
+    expect(explorer).to_be_visible(timeout=60_000)
+    sliders = widget.locator(".nba-risk input[type='range'][data-qi]")
+    names = sorted(sliders.evaluate_all("(els) => els.map((e) => e.dataset.qi)"))
+    assert names == sorted(["city", "zip_code", "date_of_birth", "age", "sex"])
+    widget.screenshot(path=str(artifacts / "lab_scan_reid_tab.png"))
+    no_page_errors(page)

@@ -48,8 +48,9 @@ class RiskFigures:
         smallest exp(entropy) of a class, and the largest distance of a class's distribution
         from the whole table's (ordered for numbers, equal distance for categories).
     info_loss
-        ``entropy`` (ARX's precomputed non-uniform entropy), ``loss`` (0-1), ``dm``,
-        ``dm_star``, ``aecs``.
+        ``entropy`` (ARX's precomputed non-uniform entropy) and ``entropy_share`` (the same
+        as a share of its maximum, every value ``*``), ``loss`` (0-1), ``dm``, ``dm_star``,
+        ``aecs``.
     """
 
     levels: dict[str, int]
@@ -380,12 +381,22 @@ class RiskAssessment:
         )
 
     def riskiest(self, n: int = 10, levels: Mapping[str, int] | Sequence[int] | None = None,
-                 ) -> pd.DataFrame:
-        """The smallest classes: which quasi-identifier values single records out."""
+                 *, k: int | None = None, max_suppression: float = 0.0) -> pd.DataFrame:
+        """The smallest classes: which quasi-identifier values single records out.
+
+        With `k` and `max_suppression`, classes that suppression removes are left out (they
+        are no longer in the data).
+        """
         lv = self._levels(levels)
         enc = self.encoding
         table = enc.rollup(enc.base_table(), lv)
-        order = np.argsort(table.sizes, kind="stable")[:n]
+        sizes = table.sizes.astype(float)
+        if k is not None:
+            small = table.sizes < k
+            if table.sizes[small].sum() <= math.floor(max_suppression * enc.n + 1e-9):
+                sizes[small] = np.inf
+        order = np.argsort(sizes, kind="stable")[:n]
+        order = order[np.isfinite(sizes[order])]
         data = {}
         for i, name in enumerate(self.quasi_identifiers):
             labels = enc.attributes[i].labels[lv[i]]

@@ -233,5 +233,6 @@ def as_hierarchy(spec: Any, series: pd.Series) -> Hierarchy:
     if isinstance(spec, Mapping):
         return Hierarchy.from_mapping(spec)
     raise TypeError(
-        f"A hierarchy must be a Hierarchy, a DataFrame, a dict or a path, not {type(spec).__name__}."
+        "A hierarchy must be a Hierarchy, a DataFrame, a dict or a path, "
+        f"not {type(spec).__name__}."
     )

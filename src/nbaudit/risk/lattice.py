@@ -228,6 +228,8 @@ class Encoding:
         if "entropy" in metrics:
             out["entropy"] = float(sum(a.entropy[lv] for a, lv in zip(self.attributes, levels,
                                                                          strict=True)))
+            top = float(sum(a.entropy[-1] for a in self.attributes))
+            out["entropy_share"] = out["entropy"] / top if top else 0.0
         if "loss" in metrics:
             base = float(np.mean([a.loss[lv] for a, lv in zip(self.attributes, levels,
                                                                strict=True)])) if self.q else 0.0

@@ -6,10 +6,12 @@ from typing import Any
 
 import pandas as pd
 import traitlets
+from ipywidgets import widget_serialization
 
 from ..config import settings
 from ..pii.scan import PiiScan, scan_pii
 from ._base import AuditWidget, bundle
+from .risk import ReidRiskWidget
 
 
 class PiiScanWidget(AuditWidget):
@@ -34,6 +36,11 @@ class PiiScanWidget(AuditWidget):
         traitlets.Unicode(), help="Columns shown in the cell table (empty: all)."
     ).tag(sync=True)
     page_data = traitlets.Dict(help="The masked page on screen.").tag(sync=True)
+
+    reid = traitlets.Instance(ReidRiskWidget, allow_none=True,
+                              help="The Re-identification tab (made when first opened).").tag(
+        sync=True, **widget_serialization
+    )
 
     scan: PiiScan | None = None  # the result shown (kernel side only, never synced)
 
@@ -107,3 +114,18 @@ class PiiScanWidget(AuditWidget):
         data = self._publish_page(reveal=True)
         if data is not None:
             self.send({"type": "revealed", "page": data["page"], "data": data})
+
+    def _handle_open_reid(self, content: dict[str, Any]) -> None:
+        # Built on demand: encoding the quasi-identifiers costs time the scan should not pay.
+        if self.reid is not None or self.scan is None:
+            return
+        qis = self.scan.quasi_identifiers
+        if not qis:
+            self.send({"type": "error", "message": "No quasi-identifier was found in this frame."
+                       " Name some with %reid_risk df --qi col1,col2"})
+            return
+        frame = self.scan.frame
+        sensitive = [c.name for c in self.scan.columns
+                     if c.role == "sensitive" and c.entity != "SECRET" and c.name in frame.columns]
+        self.reid = ReidRiskWidget.from_frame(frame, [q for q in qis if q in frame.columns],
+                                              sensitive)

@@ -17,7 +17,7 @@ _MAX_EXPLORED = 400  # points kept on the trade-off chart
 def _point(figures: dict[str, Any], source: str) -> dict[str, Any]:
     return {
         "levels": figures["levels"],
-        "loss": figures["info_loss"].get("loss", 0.0),
+        "loss": figures["info_loss"].get("entropy_share", 0.0),
         "entropy": figures["info_loss"].get("entropy", 0.0),
         "k": figures["k"],
         "suppressed": figures["suppressed"],
@@ -157,7 +157,7 @@ class ReidRiskWidget(AuditWidget):
             return
         self.error = ""
         current = figures.to_dict()
-        current["riskiest"] = self._riskiest(levels)
+        current["riskiest"] = self._riskiest(levels, k)
         self.current = current
         self.code = self.risk.code(levels, k=k, max_suppression=self.max_suppression)
         self._remember(_point(current, "explored"))
@@ -169,10 +169,10 @@ class ReidRiskWidget(AuditWidget):
             return
         self.explored = (kept + [point])[-_MAX_EXPLORED:]
 
-    def _riskiest(self, levels: dict[str, int], n: int = 8) -> list[dict[str, Any]]:
-        """The smallest classes, with level-0 values masked (they would single people out)."""
+    def _riskiest(self, levels: dict[str, int], k: int, n: int = 8) -> list[dict[str, Any]]:
+        """The smallest classes left, with level-0 values masked (they single people out)."""
         assert self.risk is not None
-        table = self.risk.riskiest(n, levels)
+        table = self.risk.riskiest(n, levels, k=k, max_suppression=self.max_suppression)
         rows = []
         for record in table.to_dict("records"):
             cells = []
