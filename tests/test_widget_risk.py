@@ -101,3 +101,15 @@ def test_magic_reid_risk(shop_df):
                           ("shop --qi age --k 0", "k must"), ("shop --qi age --bogus", "parse")]:
         with pytest.raises(UsageError, match=message):
             ip.run_line_magic("reid_risk", line)
+
+
+def test_create_dataframe_button(widget, shop_df):
+    from IPython.testing.globalipapp import get_ipython
+
+    ip = get_ipython()
+    widget.levels = {"age": 3, "zip_code": 4, "sex": 1, "date_of_birth": 4}
+    widget._on_custom(widget, {"type": "to_frame", "name": "anon"}, [])
+    assert widget.sent[-1] == {"type": "stored", "name": "anon", "rows": len(shop_df)}
+    assert ip.user_ns["anon"]["zip_code"].str.endswith("*").all()
+    widget._on_custom(widget, {"type": "to_frame", "name": "not valid"}, [])
+    assert widget.sent[-1]["type"] == "error"

@@ -144,7 +144,7 @@ function tradeoff(points: Point[], current: Record<string, number>, onPick: (p: 
 }
 
 export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () => void {
-  const ui = { pickQI: false };
+  const ui = { pickQI: false, varName: "anonymized", stored: "" };
   function set<K extends keyof RiskState>(key: K, value: RiskState[K]) {
     model.set(key, value);
     model.save_changes();
@@ -215,6 +215,9 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
     const sens = st.sensitive.length ? ` · sensitive: ${st.sensitive.join(", ")}` : "";
     const findBtn = h("button", { class: "nba-btn nba-primary", "data-action": "search", disabled: model.get("status") === "running", onclick: () => model.send({ type: "search", metric: "entropy" }) }, model.get("status") === "running" ? "Searching…" : `Find the best generalization for k=${model.get("target_k")}`);
     const copy = h("button", { class: "nba-btn", onclick: () => navigator.clipboard?.writeText(model.get("code")) }, "Copy code");
+    const varName = h("input", { type: "text", value: ui.varName, class: "nba-var", "aria-label": "variable name" });
+    varName.addEventListener("change", () => { ui.varName = varName.value; });
+    const store = h("button", { class: "nba-btn", "data-action": "to-frame", onclick: () => model.send({ type: "to_frame", name: varName.value }) }, "Create DataFrame");
     const parts: Array<Node | null> = [
       h("div", { class: "nba-header" }, h("div", { class: "nba-title" }, "Re-identification risk"), h("div", { class: "nba-subtitle" }, `${fmtInt(st.n_records)} records · quasi-identifiers: ${st.quasi_identifiers.map((q) => q.name).join(", ")}${sens}`)),
       model.get("error") ? h("div", { class: "nba-error" }, model.get("error")) : null,
@@ -249,16 +252,24 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
       h("div", { class: "nba-chart-row" }, tradeoff(model.get("explored") ?? [], model.get("levels"), (p) => model.send({ type: "apply_point", levels: p.levels })), riskiest(cur)),
       h("div", { class: "nba-toolbar" }, findBtn, result && result.nodes_evaluated !== undefined ? h("span", { class: "nba-note nba-search-info" }, result.levels ? `Best: ${Object.entries(result.levels).map(([q, l]) => `${q} ${l}`).join(", ")} · entropy loss ${fmtInt(Math.round(result.info_loss ?? 0))} · ${fmtInt(result.nodes_evaluated)} of ${fmtInt(result.lattice_size ?? 0)} generalizations evaluated in ${(result.seconds ?? 0).toFixed(2)}\u00a0s` : `No generalization reaches k=${model.get("target_k")} within the budget.`) : null),
       h("div", { class: "nba-section" }, "Reproduce"),
-      h("div", { class: "nba-toolbar" }, copy),
+      h("div", { class: "nba-toolbar" }, copy, h("span", { class: "nba-muted" }, "or store the result as"), varName, store, ui.stored ? h("span", { class: "nba-good nba-stored" }, ui.stored) : null),
       h("pre", { class: "nba-code" }, model.get("code") ?? ""),
     ];
     root.replaceChildren(...parts.filter((p): p is Node => p !== null));
   }
 
+  const onMsg = (msg: unknown) => {
+    const m = msg as { type?: string; name?: string; rows?: number; message?: string };
+    if (m?.type === "stored") ui.stored = `✓ ${m.name}: ${fmtInt(m.rows ?? 0)} rows, generalized (the input is unchanged)`;
+    else if (m?.type === "error") ui.stored = `✗ ${m.message}`;
+    draw();
+  };
+  model.on("msg:custom", onMsg);
   const keys = ["setup", "now", "current", "explored", "search_result", "status", "error", "levels", "code", "quasi_identifiers"];
   for (const key of keys) model.on(`change:${key}`, draw);
   draw();
   return () => {
     for (const key of keys) model.off(`change:${key}`, draw);
+    model.off("msg:custom", onMsg);
   };
 }

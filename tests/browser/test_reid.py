@@ -80,4 +80,8 @@ def test_explorer_controls_chart_and_search(reid_notebook: str, page: Any, lab_s
     assert int(card_value(widget, "k")) >= 5
     expect(widget.locator("svg.nba-tradeoff circle.nba-found")).to_have_count(1)
     widget.screenshot(path=str(artifacts / "lab_reid_search.png"))
+
+    # Store the generalized frame in the kernel.
+    widget.locator("button[data-action='to-frame']").click()
+    expect(widget.locator(".nba-stored")).to_contain_text("anonymized: 5,000 rows", timeout=30_000)
     no_page_errors(page)

@@ -203,6 +203,23 @@ class ReidRiskWidget(AuditWidget):
             self._remember(_point(result.figures.to_dict(), "search"))
             self.levels = dict(result.levels or {})
 
+    def _handle_to_frame(self, content: dict[str, Any]) -> None:
+        """Store the chosen generalization as a new DataFrame in the user's namespace."""
+        if self.risk is None:
+            return
+        name = str(content.get("name") or "anonymized")
+        if not name.isidentifier():
+            raise ValueError(f"{name!r} is not a valid Python variable name.")
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            raise ValueError("No IPython kernel to store the DataFrame in.")
+        k = min(max(1, int(self.target_k)), self.risk.encoding.n)
+        frame = self.risk.apply(self._clean_levels(), k=k, max_suppression=self.max_suppression)
+        shell.user_ns[name] = frame
+        self.send({"type": "stored", "name": name, "rows": len(frame)})
+
     def _handle_apply_point(self, content: dict[str, Any]) -> None:
         levels = content.get("levels")
         if not isinstance(levels, dict):
