@@ -150,28 +150,52 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
     model.save_changes();
   }
 
-  function controls(setup: RiskState["setup"], levels: Record<string, number>) {
+  // The controls live in a box that is rebuilt only when the quasi-identifiers change:
+  // rebuilding a slider while the user drags it would drop the drag.
+  const sliders: Record<string, { input: HTMLInputElement; label: HTMLElement; levels: string[] }> = {};
+  let controlsKey = "";
+  const controlsBox = h("div", { class: "nba-explorer-controls" });
+
+  function buildControls(setup: RiskState["setup"]) {
+    for (const key of Object.keys(sliders)) delete sliders[key];
     const rows = setup.quasi_identifiers.map((q) => {
-      const lv = levels[q.name] ?? 0;
-      const slider = h("input", { type: "range", min: 0, max: q.max_level, step: 1, value: String(lv), "data-qi": q.name, "aria-label": `generalization level of ${q.name}` });
-      slider.value = String(lv);
+      const slider = h("input", { type: "range", min: 0, max: q.max_level, step: 1, value: "0", "data-qi": q.name, "aria-label": `generalization level of ${q.name}` });
+      const label = h("span", { class: "nba-level" }, "");
       slider.addEventListener("input", () => {
+        label.textContent = `level ${slider.value}: ${q.levels[Number(slider.value)] ?? ""}`;
         set("levels", { ...model.get("levels"), [q.name]: Number(slider.value) });
       });
-      return h("div", { class: "nba-qi-row" }, h("span", { class: "nba-colname" }, q.name), slider, h("span", { class: "nba-level" }, `level ${lv}: ${q.levels[lv] ?? ""}`));
+      sliders[q.name] = { input: slider, label, levels: q.levels };
+      return h("div", { class: "nba-qi-row" }, h("span", { class: "nba-colname", title: q.name }, q.name), slider, label);
     });
-    const budget = h("input", { type: "range", min: 0, max: 0.2, step: 0.005, value: String(model.get("max_suppression")), "aria-label": "suppression budget" });
+    const budgetLabel = h("span", { class: "nba-level" }, "");
+    const budget = h("input", { type: "range", min: 0, max: 0.2, step: 0.005, value: String(model.get("max_suppression")), "aria-label": "suppression budget", "data-control": "suppression" });
     budget.value = String(model.get("max_suppression"));
+    budgetLabel.textContent = `up to ${fmtPct(model.get("max_suppression"))} of records`;
+    budget.addEventListener("input", () => { budgetLabel.textContent = `up to ${fmtPct(Number(budget.value))} of records`; });
     budget.addEventListener("change", () => set("max_suppression", Number(budget.value)));
     const k = h("input", { type: "number", min: 1, value: String(model.get("target_k")), class: "nba-k", "aria-label": "target k" });
     k.addEventListener("change", () => set("target_k", Math.max(1, Number(k.value) || 1)));
-    return h(
-      "div",
-      { class: "nba-explorer-controls" },
+    controlsBox.replaceChildren(
       ...rows,
-      h("div", { class: "nba-qi-row" }, h("span", { class: "nba-colname" }, "suppression"), budget, h("span", { class: "nba-level" }, `up to ${fmtPct(model.get("max_suppression"))} of records`)),
+      h("div", { class: "nba-qi-row" }, h("span", { class: "nba-colname" }, "suppression"), budget, budgetLabel),
       h("div", { class: "nba-qi-row" }, h("span", { class: "nba-colname" }, "target k"), k, h("span", { class: "nba-level" }, "classes smaller than this are suppressed (within the budget)")),
     );
+  }
+
+  function syncControls() {
+    const st = model.get("setup");
+    const key = JSON.stringify(st?.quasi_identifiers ?? []);
+    if (key !== controlsKey && st?.quasi_identifiers) {
+      controlsKey = key;
+      buildControls(st);
+    }
+    const levels = model.get("levels") ?? {};
+    for (const [name, ref] of Object.entries(sliders)) {
+      const lv = levels[name] ?? 0;
+      if (document.activeElement !== ref.input) ref.input.value = String(lv);
+      ref.label.textContent = `level ${lv}: ${ref.levels[lv] ?? ""}`;
+    }
   }
 
   function attributePicker() {
@@ -202,14 +226,24 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
     );
   }
 
+  const topBox = h("div", {});
+  const liveBox = h("div", { class: "nba-live" });
+  const explorerBox = h("div", { class: "nba-explorer" }, controlsBox, liveBox);
+  const bottomBox = h("div", {});
+  root.replaceChildren(topBox, explorerBox, bottomBox);
+
   function draw() {
     const st = model.get("setup");
     const now = model.get("now");
     const cur = model.get("current");
     if (!st || !st.quasi_identifiers || !now || !cur || !cur.class_sizes) {
-      root.replaceChildren(h("div", { class: "nba-muted" }, model.get("error") || "No quasi-identifiers yet."));
+      topBox.replaceChildren(h("div", { class: "nba-muted" }, model.get("error") || "No quasi-identifiers yet."));
+      explorerBox.style.display = "none";
+      bottomBox.replaceChildren();
       return;
     }
+    explorerBox.style.display = "";
+    syncControls();
     const result = model.get("search_result");
     const info = cur.info_loss ?? {};
     const sens = st.sensitive.length ? ` · sensitive: ${st.sensitive.join(", ")}` : "";
@@ -218,7 +252,8 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
     const varName = h("input", { type: "text", value: ui.varName, class: "nba-var", "aria-label": "variable name" });
     varName.addEventListener("change", () => { ui.varName = varName.value; });
     const store = h("button", { class: "nba-btn", "data-action": "to-frame", onclick: () => model.send({ type: "to_frame", name: varName.value }) }, "Create DataFrame");
-    const parts: Array<Node | null> = [
+    const ok = cur.satisfied && cur.k >= model.get("target_k");
+    const top: Array<Node | null> = [
       h("div", { class: "nba-header" }, h("div", { class: "nba-title" }, "Re-identification risk"), h("div", { class: "nba-subtitle" }, `${fmtInt(st.n_records)} records · quasi-identifiers: ${st.quasi_identifiers.map((q) => q.name).join(", ")}${sens}`)),
       model.get("error") ? h("div", { class: "nba-error" }, model.get("error")) : null,
       h("div", { class: "nba-section" }, "Risk now (no generalization)"),
@@ -226,27 +261,23 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
       h("div", { class: "nba-toolbar" }, h("button", { class: "nba-btn", onclick: () => { ui.pickQI = !ui.pickQI; draw(); } }, ui.pickQI ? "Done" : "Change quasi-identifiers")),
       ui.pickQI ? attributePicker() : null,
       h("div", { class: "nba-section" }, "Generalize"),
+    ];
+    topBox.replaceChildren(...top.filter((p): p is Node => p !== null));
+    liveBox.replaceChildren(
+      h("div", { class: `nba-verdict ${ok ? "nba-good" : "nba-badtext"}` }, ok ? `✓ ${model.get("target_k")}-anonymous` : `✗ not ${model.get("target_k")}-anonymous within the budget`),
       h(
         "div",
-        { class: "nba-explorer" },
-        controls(st, model.get("levels")),
-        h(
-          "div",
-          { class: "nba-live" },
-          h("div", { class: `nba-verdict ${cur.satisfied && cur.k >= model.get("target_k") ? "nba-good" : "nba-badtext"}` }, cur.satisfied && cur.k >= model.get("target_k") ? `✓ ${model.get("target_k")}-anonymous` : `✗ not ${model.get("target_k")}-anonymous within the budget`),
-          h(
-            "div",
-            { class: "nba-cards" },
-            card("k", fmtInt(cur.k)),
-            card("classes", fmtInt(cur.n_classes)),
-            card("suppressed", `${fmtInt(cur.suppressed)} (${fmtPct(cur.suppressed / (cur.n_records || 1))})`),
-            card("unique", fmtInt(cur.sample_uniques)),
-            ...Object.entries(cur.l_diversity ?? {}).map(([n, l]) => card(`l · ${n}`, String(l))),
-            card("information loss", fmtPct(info.entropy_share ?? 0), `Non-uniform entropy ${fmtInt(Math.round(info.entropy ?? 0))} as a share of its maximum (every value *), the measure the search minimizes. Loss metric ${fmtPct(info.loss ?? 0)}; DM* ${fmtInt(info.dm_star ?? 0)}; AECS ${(info.aecs ?? 0).toFixed(1)}.`),
-          ),
-          histogram(now, cur),
-        ),
+        { class: "nba-cards" },
+        card("k", fmtInt(cur.k)),
+        card("classes", fmtInt(cur.n_classes)),
+        card("suppressed", `${fmtInt(cur.suppressed)} (${fmtPct(cur.suppressed / (cur.n_records || 1))})`),
+        card("unique", fmtInt(cur.sample_uniques)),
+        ...Object.entries(cur.l_diversity ?? {}).map(([n, l]) => card(`l · ${n}`, String(l))),
+        card("information loss", fmtPct(info.entropy_share ?? 0), `Non-uniform entropy ${fmtInt(Math.round(info.entropy ?? 0))} as a share of its maximum (every value *), the measure the search minimizes. Loss metric ${fmtPct(info.loss ?? 0)}; DM* ${fmtInt(info.dm_star ?? 0)}; AECS ${(info.aecs ?? 0).toFixed(1)}.`),
       ),
+      histogram(now, cur),
+    );
+    const bottom: Array<Node | null> = [
       h("div", { class: "nba-section" }, "Trade-off: information loss against k"),
       h("div", { class: "nba-note" }, "Every generalization you try is a point (green: meets the target; black ring: the search's optimum; blue: on screen now); the dashed line is the Pareto frontier. Information loss is non-uniform entropy, the measure the search minimizes. Click a point to apply it."),
       h("div", { class: "nba-chart-row" }, tradeoff(model.get("explored") ?? [], model.get("levels"), (p) => model.send({ type: "apply_point", levels: p.levels })), riskiest(cur)),
@@ -255,7 +286,7 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
       h("div", { class: "nba-toolbar" }, copy, h("span", { class: "nba-muted" }, "or store the result as"), varName, store, ui.stored ? h("span", { class: "nba-good nba-stored" }, ui.stored) : null),
       h("pre", { class: "nba-code" }, model.get("code") ?? ""),
     ];
-    root.replaceChildren(...parts.filter((p): p is Node => p !== null));
+    bottomBox.replaceChildren(...bottom.filter((p): p is Node => p !== null));
   }
 
   const onMsg = (msg: unknown) => {

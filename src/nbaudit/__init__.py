@@ -1,7 +1,7 @@
 """nbaudit: audit data and models for privacy and fairness without leaving the notebook.
 
 Load the magics with ``%load_ext nbaudit``; the same analyses are plain functions:
-`scan_pii`, `assess_risk`.
+`scan_pii`, `assess_risk`, `audit_fairness`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets
 from .config import configure
+from .fairness import FairnessAudit, Mitigation, audit_fairness
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii
 from .risk import Hierarchy, RiskAssessment, RiskFigures, SearchResult, assess_risk
 
@@ -21,13 +22,16 @@ except PackageNotFoundError:  # running from a source tree
 __all__ = [
     "ENTITIES",
     "ColumnReport",
+    "FairnessAudit",
     "Hierarchy",
+    "Mitigation",
     "PiiScan",
     "RiskAssessment",
     "RiskFigures",
     "SearchResult",
     "__version__",
     "assess_risk",
+    "audit_fairness",
     "configure",
     "datasets",
     "load_ipython_extension",
@@ -37,7 +41,7 @@ __all__ = [
 
 
 def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - IPython's signature
-    """Register %pii_scan and %reid_risk (called by ``%load_ext nbaudit``)."""
+    """Register %pii_scan, %reid_risk and %fairness (called by ``%load_ext nbaudit``)."""
     from .magics import AuditMagics
 
     ipython.register_magics(AuditMagics)

@@ -141,3 +141,61 @@ def _card(rng: np.random.Generator) -> str:
     digits.append((10 - total % 10) % 10)
     s = "".join(str(int(d)) for d in digits)
     return f"{s[:4]} {s[4:8]} {s[8:12]} {s[12:]}"
+
+
+def credit(n: int = 5_000, seed: int = 42) -> pd.DataFrame:
+    """A synthetic credit-scoring table with built-in unfairness to find.
+
+    The seeds' intermediate project: applicants with age and sex (sensitive attributes), a
+    postal code that stands in for race (neighbourhoods are segregated: the model never sees
+    race, yet learns it through the zip code), financial features, and whether the loan was
+    repaid. Historical disadvantage lowers one group's incomes and the approval data, so a
+    model trained on it reproduces the gap.
+
+    Parameters
+    ----------
+    n
+        Number of applicants.
+    seed
+        Random seed: the same seed gives the same frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: applicant_id, age, age_group, sex, race, zip_code, income, debt_ratio,
+        years_employed, late_payments, loan_amount, repaid.
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1.")
+    rng = np.random.default_rng(seed)
+    race = rng.choice(["group_a", "group_b"], n, p=[0.7, 0.3])
+    sex = rng.choice(["F", "M"], n)
+    age = rng.integers(18, 76, n)
+    # Segregated neighbourhoods: zip codes 100xx mostly group_a, 200xx mostly group_b.
+    in_b_area = np.where(race == "group_b", rng.random(n) < 0.85, rng.random(n) < 0.1)
+    zip_code = np.where(in_b_area, 20000, 10000) + rng.integers(0, 40, n)
+    base_income = rng.lognormal(10.8, 0.45, n)
+    income = base_income * np.where(race == "group_b", 0.78, 1.0) * np.where(sex == "F", 0.9, 1.0)
+    income *= np.clip(1 + (age - 40) * 0.004, 0.8, 1.2)
+    debt_ratio = np.clip(rng.beta(2, 5, n) + np.where(race == "group_b", 0.05, 0.0), 0, 1)
+    years_employed = np.clip(rng.gamma(2.0, 3.0, n) * np.clip((age - 17) / 20, 0.1, 1.5), 0, 45)
+    late_payments = rng.poisson(np.where(age < 25, 1.2, 0.6))
+    loan_amount = np.round(rng.uniform(2_000, 40_000, n), -2)
+    logit = (1.2 + 1.6 * np.log(income / 50_000) - 3.0 * debt_ratio + 0.05 * years_employed
+             - 0.45 * late_payments - 0.00002 * loan_amount)
+    repaid = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    age_group = pd.cut(age, [17, 25, 40, 60, 120], labels=["18-25", "26-40", "41-60", "61+"])
+    return pd.DataFrame({
+        "applicant_id": [f"APP-{200000 + i}" for i in range(n)],
+        "age": age,
+        "age_group": age_group.astype(str),
+        "sex": sex,
+        "race": race,
+        "zip_code": zip_code.astype(str),
+        "income": np.round(income, 0),
+        "debt_ratio": np.round(debt_ratio, 3),
+        "years_employed": np.round(years_employed, 1),
+        "late_payments": late_payments,
+        "loan_amount": loan_amount,
+        "repaid": repaid,
+    })

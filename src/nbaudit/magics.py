@@ -144,3 +144,101 @@ class AuditMagics(Magics):
         display(widget)
         if args.output:
             self.shell.user_ns[args.output] = widget.risk
+
+    @magic_arguments()
+    @argument("inputs", nargs="*",
+              help="A DataFrame, or a fitted model followed by X and y (three names).")
+    @argument("--y-true", default=None, help="Column with the true outcomes (frame form).")
+    @argument("--y-pred", default=None, help="Column with the model's decisions.")
+    @argument("--score", default=None, help="Column with scores in [0, 1] (threshold controls).")
+    @argument("--sensitive", required=False, default=None,
+              help="Comma-separated sensitive columns (several give intersectional groups).")
+    @argument("--pos-label", default=None, help="The positive outcome, if labels are not 0/1.")
+    @argument("--threshold", type=float, default=0.5, help="Decision threshold (default 0.5).")
+    @argument("--min-group-size", type=int, default=30,
+              help="Groups smaller than this are flagged (default 30).")
+    @argument("-o", "--output", help="Also store the FairnessAudit in this variable.")
+    @line_magic
+    def fairness(self, line: str) -> None:
+        """Per-group fairness metrics of a model's decisions, in a widget.
+
+        Bars per group with 95% bootstrap intervals, the parity measures (demographic parity,
+        disparate impact, equal opportunity, equalized odds) against their pass marks, a
+        threshold slider when scores are given, and mitigation with fairlearn.
+
+        Examples
+        --------
+        %fairness df --y-true approved --y-pred pred --sensitive sex,race
+        %fairness df --y-true approved --score proba --sensitive age_group
+        %fairness model X_test y_test --sensitive sex
+        """
+        try:
+            args = parse_argstring(self.fairness, line)
+        except (UsageError, SystemExit) as exc:
+            raise UsageError(
+                f"Could not parse {line!r}: {exc}. See %fairness? for the options."
+            ) from None
+        from .fairness import audit_fairness
+        from .widgets.fairness import FairnessWidget
+
+        sensitive = _split(args.sensitive)
+        if not sensitive:
+            raise UsageError("Name the sensitive feature(s): --sensitive sex,race")
+        pos_label = args.pos_label
+        if pos_label is not None and pos_label.lstrip("-").isdigit():
+            pos_label = int(pos_label)
+        estimator = features = None
+        try:
+            if len(args.inputs) == 3:
+                model, features, y = (self._resolve(e) for e in args.inputs)
+                if not hasattr(model, "predict"):
+                    raise UsageError(f"{args.inputs[0]!r} is not a fitted model (no .predict).")
+                estimator = model
+                groups = self._sensitive_columns(features, sensitive)
+                score = pred = None
+                if hasattr(model, "predict_proba"):
+                    proba = model.predict_proba(features)
+                    score = proba[:, 1] if proba.ndim == 2 else proba
+                else:
+                    pred = model.predict(features)
+                audit = audit_fairness(y, pred, y_score=score, sensitive_features=groups,
+                                       threshold=args.threshold, pos_label=pos_label,
+                                       min_group_size=args.min_group_size)
+            elif len(args.inputs) == 1:
+                frame = self._resolve(args.inputs[0])
+                import pandas as pd
+
+                if not isinstance(frame, pd.DataFrame):
+                    raise UsageError(f"{args.inputs[0]!r} is not a DataFrame. Use "
+                                     "%fairness df --y-true ... or %fairness model X y ...")
+                if not args.y_true or not (args.y_pred or args.score):
+                    raise UsageError("Name the columns: --y-true COL and --y-pred COL "
+                                     "(or --score COL).")
+                cols = [args.y_true, args.y_pred or args.score, *sensitive]
+                missing = [c for c in cols if c not in frame.columns]
+                if missing:
+                    raise UsageError(f"No column {', '.join(map(repr, missing))}. Columns: "
+                                     f"{', '.join(map(str, frame.columns))}.")
+                audit = audit_fairness(
+                    frame[args.y_true], frame[args.y_pred] if args.y_pred else None,
+                    y_score=frame[args.score] if args.score else None,
+                    sensitive_features=frame[sensitive], threshold=args.threshold,
+                    pos_label=pos_label, min_group_size=args.min_group_size)
+            else:
+                raise UsageError("Give a DataFrame (%fairness df --y-true ...) or a model, X "
+                                 "and y (%fairness model X_test y_test --sensitive sex).")
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+        widget = FairnessWidget(audit)
+        widget.estimator, widget.features = estimator, features
+        display(widget)
+        if args.output:
+            self.shell.user_ns[args.output] = audit
+
+    def _sensitive_columns(self, features: Any, names: list[str]) -> Any:
+        import pandas as pd
+
+        if isinstance(features, pd.DataFrame) and all(n in features.columns for n in names):
+            return features[names]
+        values = {n: self._resolve(n) for n in names}
+        return pd.DataFrame(values)

@@ -1,0 +1,114 @@
+"""The `%fairness` widget: per-group bars with intervals, disparities, thresholds, mitigation."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from typing import Any
+
+import traitlets
+
+from ..fairness import METRICS, FairnessAudit
+from ._base import AuditWidget, bundle
+
+
+def _clean(values: Any) -> list[float | None]:
+    return [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v)
+            for v in values]
+
+
+class FairnessWidget(AuditWidget):
+    """Shows a `FairnessAudit`; the browser picks the metric, the threshold and mitigation.
+
+    State holds group-level figures only (counts and rates), never a row of data.
+    """
+
+    _esm = bundle("fairness")
+
+    metric = traitlets.Unicode("selection_rate", help="Metric drawn as bars.").tag(sync=True)
+    threshold = traitlets.Float(0.5, help="Decision threshold on the scores.").tag(sync=True)
+    limits = traitlets.Dict({"ratio": 0.8, "difference": 0.1},
+                            help="Pass marks of the parity measures.").tag(sync=True)
+    summary = traitlets.Dict(help="FairnessAudit.to_dict(ci=True) at the threshold.").tag(
+        sync=True)
+    tradeoff = traitlets.Dict(help="Accuracy and disparities for thresholds 0..1.").tag(
+        sync=True)
+    mitigation = traitlets.Dict(help="Before/after of the last mitigation.").tag(sync=True)
+    metrics = traitlets.List(traitlets.Unicode(), METRICS).tag(sync=True)
+
+    audit: FairnessAudit | None = None  # at the widget's threshold
+    base: FairnessAudit | None = None  # as given
+    estimator: Any = None
+    features: Any = None
+
+    def __init__(self, audit: FairnessAudit | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if audit is not None:
+            self.show(audit)
+
+    def show(self, audit: FairnessAudit) -> None:
+        self.base = audit
+        self.limits = dict(audit.thresholds)
+        if audit.data.y_score is not None:
+            self.threshold = float(audit.data.threshold or 0.5)
+            sweep = audit.sweep(101)
+            table = sweep.tradeoff("demographic_parity_difference")
+            eo = sweep.tradeoff("equalized_odds_difference")
+            self.tradeoff = {
+                "thresholds": _clean(table["threshold"]),
+                "accuracy": _clean(table["accuracy"]),
+                "demographic_parity_difference": _clean(table["demographic_parity_difference"]),
+                "equalized_odds_difference": _clean(eo["equalized_odds_difference"]),
+            }
+        self._publish()
+
+    def _publish(self) -> None:
+        if self.base is None:
+            return
+        audit = self.base
+        if audit.data.y_score is not None:
+            audit = audit.at_threshold(min(1.0, max(0.0, float(self.threshold))))
+        audit.thresholds = {**audit.thresholds, **self.limits}
+        self.audit = audit
+        self.summary = audit.to_dict(ci=True)
+        self.status = "ready"
+
+    @traitlets.observe("threshold", "limits")
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self._publish()
+
+    @traitlets.validate("metric")
+    def _valid_metric(self, proposal: dict[str, Any]) -> str:
+        value = proposal["value"]
+        return value if value in METRICS else "selection_rate"
+
+    @traitlets.validate("limits")
+    def _valid_limits(self, proposal: dict[str, Any]) -> dict[str, float]:
+        value = proposal["value"]
+        out = {"ratio": 0.8, "difference": 0.1}
+        if isinstance(value, dict):
+            for key in out:
+                with contextlib.suppress(TypeError, ValueError):
+                    out[key] = min(1.0, max(0.0, float(value.get(key, out[key]))))
+        return out
+
+    def _handle_mitigate(self, content: dict[str, Any]) -> None:
+        if self.audit is None:
+            return
+        constraints = content.get("constraints", "equalized_odds")
+        if constraints not in ("demographic_parity", "equalized_odds",
+                               "true_positive_rate_parity"):
+            raise ValueError(f"unknown constraints {constraints!r}")
+        self.status = "running"
+        self.progress_message = "fitting ThresholdOptimizer"
+        try:
+            result = self.audit.mitigate("threshold_optimizer", constraints=constraints,
+                                         estimator=self.estimator if self.audit.data.y_score
+                                         is None else None, X=self.features)
+        finally:
+            self.status = "ready"
+        self.mitigation = {
+            "constraints": constraints,
+            "before": result.before.to_dict(),
+            "after": result.after.to_dict(),
+        }
