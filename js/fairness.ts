@@ -51,7 +51,7 @@ const pct = (v: Num) => (v === null || v === undefined ? "undefined" : fmtPct(v)
 function bars(sum: Summary, metric: string) {
   const groups = sum.groups;
   const W = Math.max(360, Math.min(900, 80 + groups.length * 70)), H = 200, L = 40, B = 70;
-  const svg = s("svg", { width: W, height: H + B, class: "nba-bars", role: "img", "aria-label": `${LABELS[metric]} by group` });
+  const svg = s("svg", { width: W + 80, height: H + B, class: "nba-bars", role: "img", "aria-label": `${LABELS[metric]} by group` });
   const y = (v: number) => H - v * (H - 10);
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     svg.append(s("line", { x1: L, x2: W - 10, y1: y(t), y2: y(t), class: "nba-grid" }));
@@ -82,7 +82,7 @@ function bars(sum: Summary, metric: string) {
   const overall = sum.overall[metric];
   if (overall !== null && overall !== undefined) {
     svg.append(s("line", { x1: L, x2: W - 10, y1: y(overall), y2: y(overall), class: "nba-overall" }));
-    svg.append(s("text", { x: W - 12, y: y(overall) - 4, "text-anchor": "end", class: "nba-axis" }, `overall ${pct(overall)}`));
+    svg.append(s("text", { x: W - 6, y: y(overall) + 4, "text-anchor": "start", class: "nba-axis" }, `overall ${pct(overall)}`));
   }
   return svg;
 }
@@ -101,7 +101,7 @@ function disparityTable(rows: DisparityRow[], after?: DisparityRow[]) {
       ...(a ? [h("td", { class: "nba-num" }, a.value === null ? "—" : a.value.toFixed(3))] : []),
       h("td", { class: "nba-num" }, mark),
       h("td", {}, verdict(a ? a.passes : d.passes)),
-      h("td", { class: "nba-muted" }, d.groups ? `${d.groups[0]} vs ${d.groups[1]}` : d.note),
+      h("td", { class: "nba-muted" }, (a ?? d).groups ? `${(a ?? d).groups![0]} vs ${(a ?? d).groups![1]}` : (a ?? d).note),
     );
   });
   return h("table", { class: "nba-table nba-disparities" }, h("thead", {}, head), h("tbody", {}, ...body));

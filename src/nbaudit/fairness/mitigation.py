@@ -37,8 +37,9 @@ class Mitigation:
         """Disparities and overall accuracy, before and after."""
         b, a = self.before.disparities, self.after.disparities
         frame = pd.DataFrame({"before": b["value"], "after": a["value"],
-                              "threshold": b["threshold"], "passes_before": b["passes"],
-                              "passes_after": a["passes"]})
+                              "threshold": b["threshold"],
+                              "passes_before": b["passes"].astype(object),
+                              "passes_after": a["passes"].astype(object)})
         frame.loc["accuracy"] = [self.before.overall["accuracy"], self.after.overall["accuracy"],
                                  None, None, None]
         frame.loc["selection_rate"] = [self.before.overall["selection_rate"],

@@ -1,0 +1,62 @@
+"""The fairness widget's model, without a browser."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import nbaudit
+from nbaudit.widgets.fairness import FairnessWidget
+
+
+@pytest.fixture()
+def widget():
+    rng = np.random.default_rng(0)
+    n = 4_000
+    g = rng.choice(["a", "b", "tiny"], n, p=[0.6, 0.395, 0.005])
+    y = rng.integers(0, 2, n)
+    score = np.clip(0.35 * y + 0.5 * rng.random(n) + np.where(g == "b", -0.1, 0), 0, 1)
+    w = FairnessWidget(nbaudit.audit_fairness(y, y_score=score, sensitive_features=g))
+    w.sent = []
+    w.send = lambda content, buffers=None: w.sent.append(content)
+    return w
+
+
+def test_state_is_json_with_intervals_and_no_rows(widget):
+    state = {k: v for k, v in widget.get_state().items() if k not in ("_esm", "_css")}
+    text = json.dumps(state)
+    assert len(text) < 50_000  # group figures only
+    groups = {g["group"]: g for g in widget.summary["groups"]}
+    assert groups["tiny"]["small"] and not groups["a"]["small"]
+    lo, hi = groups["a"]["selection_rate_ci"]
+    assert lo <= groups["a"]["selection_rate"] <= hi
+    assert len(widget.tradeoff["thresholds"]) == 101
+
+
+def test_threshold_from_the_browser_recomputes(widget):
+    before = widget.summary["overall"]["selection_rate"]
+    widget.threshold = 0.2
+    assert widget.summary["overall"]["selection_rate"] > before
+    widget.threshold = 7.0  # out of range: clamped at 1
+    assert widget.summary["overall"]["selection_rate"] == 0.0
+
+
+def test_metric_and_limits_are_validated(widget):
+    widget.metric = "nonsense"
+    assert widget.metric == "selection_rate"
+    widget.limits = {"ratio": 0.9, "difference": "x"}
+    assert widget.limits == {"ratio": 0.9, "difference": 0.1}
+    marks = {d["name"]: d["threshold"] for d in widget.summary["disparities"]}
+    assert marks["disparate_impact_ratio"] == 0.9
+
+
+def test_mitigate_message(widget):
+    widget._on_custom(widget, {"type": "mitigate", "constraints": "demographic_parity"}, [])
+    after = {d["name"]: d["value"] for d in widget.mitigation["after"]["disparities"]}
+    before = {d["name"]: d["value"] for d in widget.mitigation["before"]["disparities"]}
+    assert after["demographic_parity_difference"] < before["demographic_parity_difference"]
+    widget._on_custom(widget, {"type": "mitigate", "constraints": "bogus"}, [])
+    assert widget.sent[-1]["type"] == "error"
+    assert widget.status == "ready"
