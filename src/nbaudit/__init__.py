@@ -12,6 +12,7 @@ from . import datasets
 from .config import configure
 from .fairness import FairnessAudit, Mitigation, audit_fairness
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii
+from .pseudonymization import pseudonymize, reverse_tokens, set_secret
 from .risk import Hierarchy, RiskAssessment, RiskFigures, SearchResult, assess_risk
 
 try:
@@ -36,7 +37,10 @@ __all__ = [
     "datasets",
     "load_ipython_extension",
     "mask_value",
+    "pseudonymize",
+    "reverse_tokens",
     "scan_pii",
+    "set_secret",
 ]
 
 

@@ -219,6 +219,16 @@ class PiiScan:
             "revealed": bool(reveal),
         }
 
+    def pseudonymize(self, df: pd.DataFrame | None = None,
+                     handling: dict[str, str] | None = None, **options: Any) -> Any:
+        """Apply each column's suggested (or chosen) handling; see `nbaudit.pseudonymize`.
+
+        Returns a `PseudonymizationResult` whose ``frame`` is the new DataFrame.
+        """
+        from ..pseudonymization import pseudonymize
+
+        return pseudonymize(self.frame if df is None else df, self, handling, **options)
+
     # -- export --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary (no cell values)."""
@@ -498,6 +508,8 @@ def _classify(
                 role, level, handling = "quasi_identifier", "medium", "generalize"
                 parts.insert(1, "place names")
             else:
+                # Street addresses single people out; no hierarchy turns one into a city.
+                handling = "drop"
                 parts.insert(1, "street addresses")
         return report(ent_name, share, conf, "; ".join(parts), n_non_null, flags,
                       role=role, level=level, handling=handling)

@@ -1,0 +1,95 @@
+"""Keyed tokens, masking, the vault, and that nothing leaks or changes in the input."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nbaudit
+from nbaudit.pseudonymization import Secret, token
+
+KEY = "a-test-key-that-is-long-enough"
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return nbaudit.datasets.ecommerce(400, seed=21)
+
+
+def test_tokens_are_deterministic_keyed_and_format_preserving():
+    k1, k2 = Secret(KEY.encode(), "test"), Secret(b"another-key-of-some-length", "test")
+    assert token("Jane@Example.com", k1) == token(" jane@example.com", k1)
+    assert token("jane@example.com", k1) != token("jane@example.com", k2)
+    email = token("jane@example.com", k1, fmt="EMAIL_ADDRESS")
+    assert email.startswith("tok_") and email.endswith("@example.invalid")
+
+
+def test_no_collisions_on_a_million_distinct_emails():
+    key = Secret(KEY.encode(), "test")
+    tokens = {token(f"user{i}@example.com", key) for i in range(1_000_000)}
+    assert len(tokens) == 1_000_000
+
+
+def test_suggested_handling_joins_masks_and_input_untouched(shop):
+    scan = nbaudit.scan_pii(shop)
+    before = shop.copy(deep=True)
+    result = scan.pseudonymize(key=KEY)
+    pd.testing.assert_frame_equal(shop, before)
+    out = result.frame
+    assert "street_address" not in out.columns  # dropped
+    assert out.email.str.endswith("@example.invalid").all()
+    assert (out.payment_card.str[-4:] == shop.payment_card.str[-4:]).all()
+    assert out.payment_card.str.startswith("****").all()
+    for value in shop.email:
+        assert value not in out.to_csv()
+    # Same key, another frame: the same customer gets the same token (joins work).
+    other = nbaudit.pseudonymize(shop.head(10), scan, key=KEY).frame
+    assert (other.email.to_numpy() == out.email.head(10).to_numpy()).all()
+    # Free text: only the spans are redacted.
+    hits = shop.review.str.contains("@")
+    assert out.review[hits].str.contains(r"\*\*\*@").all()  # j***@example.com
+    assert out.review[~hits & ~shop.review.str.contains("Call|Signed")].equals(
+        shop.review[~hits & ~shop.review.str.contains("Call|Signed")])
+
+
+def test_vault_reverses_with_the_key_only(shop, tmp_path):
+    scan = nbaudit.scan_pii(shop[["email", "customer_name"]])
+    vault = tmp_path / "vault.jsonl"
+    result = scan.pseudonymize(key=KEY, vault=vault)
+    mapping = nbaudit.reverse_tokens(vault, key=KEY)
+    assert mapping[result.frame.email.iloc[0]] == shop.email.iloc[0]
+    assert shop.email.iloc[0] not in vault.read_text()  # encrypted at rest
+    with pytest.raises(ValueError, match="does not open"):
+        nbaudit.reverse_tokens(vault, key="the-wrong-key-entirely")
+    with pytest.raises(ValueError, match="notebook"):
+        scan.pseudonymize(key=KEY, vault=tmp_path / "x.ipynb")
+
+
+def test_key_is_never_shown_or_saved(shop):
+    nbaudit.set_secret(KEY)
+    from nbaudit.pseudonymization import current_secret
+
+    secret = current_secret()
+    assert KEY not in repr(secret) and KEY not in str(secret)
+    with pytest.raises(TypeError):
+        pickle.dumps(secret)
+    result = nbaudit.scan_pii(shop[["email"]]).pseudonymize()
+    assert KEY not in repr(result.to_dict())
+    with pytest.raises(ValueError, match="16 characters"):
+        nbaudit.set_secret("short")
+
+
+def test_bad_handling_messages(shop):
+    scan = nbaudit.scan_pii(shop[["email", "age"]])
+    with pytest.raises(ValueError, match="Plain hashes"):
+        scan.pseudonymize(handling={"email": "sha256"}, key=KEY)
+    with pytest.raises(ValueError, match="No column"):
+        scan.pseudonymize(handling={"nope": "drop"}, key=KEY)
+    out = scan.pseudonymize(handling={"age": "generalize", "email": "mask"}, key=KEY).frame
+    assert out.age.str.startswith("[").all()
+    assert out.email.str.contains(r"\*\*\*@").all()
+    nulls = pd.DataFrame({"email": ["a@example.com", None, np.nan]})
+    assert nbaudit.scan_pii(nulls).pseudonymize(key=KEY).frame.email.isna().sum() == 2
