@@ -242,7 +242,8 @@ def metric_frame(y_true: np.ndarray, y_pred: np.ndarray, group: pd.Series,
 def fairlearn_disparity(name: str) -> Callable[..., float]:
     import fairlearn.metrics
 
-    return getattr(fairlearn.metrics, name)  # type: ignore[no-any-return]
+    fn: Callable[..., float] = getattr(fairlearn.metrics, name)
+    return fn
 
 
 # --- results ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // slider with its trade-off chart, and mitigation before/after.
 import type { RenderProps } from "@anywidget/types";
 import { fmtInt, fmtPct, h, select } from "./lib/dom";
+import { exportControls } from "./lib/export";
 
 type Num = number | null;
 interface Group { group: string; count: number; small: boolean; [metric: string]: unknown }
@@ -170,7 +171,8 @@ function render({ model, el }: RenderProps<Model>) {
   );
   const mainBox = h("div", {});
   const mitigationBox = h("div", {});
-  root.replaceChildren(mainBox, thresholdBox, mitigationBox);
+  const exporter = exportControls(model, () => root);
+  root.replaceChildren(mainBox, thresholdBox, mitigationBox, h("div", { class: "nba-toolbar" }, exporter.button), exporter.slot);
 
   function draw() {
     const sum = model.get("summary");
@@ -226,6 +228,7 @@ function render({ model, el }: RenderProps<Model>) {
   draw();
   return () => {
     for (const k of keys) model.off(`change:${k}`, draw);
+    exporter.cleanup();
   };
 }
 

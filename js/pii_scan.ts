@@ -1,6 +1,7 @@
 // The %pii_scan widget: a column inventory and a paged, highlighted, masked cell table.
 import type { RenderProps } from "@anywidget/types";
 import { checkbox, fmtInt, fmtPct, h, select, tint } from "./lib/dom";
+import { exportControls } from "./lib/export";
 import { renderRisk, type RiskState } from "./lib/risk_view";
 
 interface ColumnRow {
@@ -73,6 +74,7 @@ function render({ model, el }: RenderProps<Model>) {
   };
   const root = h("div", { class: "nbaudit nba-pii" });
   el.append(root);
+  const exporter = exportControls(model, () => root);
 
   const colourOf = (): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -363,7 +365,7 @@ function render({ model, el }: RenderProps<Model>) {
     if (model.get("error")) parts.push(h("div", { class: "nba-error" }, model.get("error")));
     if (ui.message) parts.push(h("div", { class: "nba-error" }, ui.message));
     if (s && s.inventory) {
-      parts.push(header(s), tabs());
+      parts.push(header(s), h("div", { class: "nba-toolbar" }, exporter.button), exporter.slot, tabs());
       if (ui.tab === "inventory") parts.push(filters(s.inventory), inventoryTable(s.inventory));
       else if (ui.tab === "cells") parts.push(filters(s.inventory), cellsView(s));
       else parts.push(reidView());
@@ -397,6 +399,7 @@ function render({ model, el }: RenderProps<Model>) {
   return () => {
     model.off("change:reid", redraw);
     ui.reidCleanup?.();
+    exporter.cleanup();
     model.off("change:page_data", onPage);
     model.off("change:summary", redraw);
     model.off("change:status", redraw);

@@ -2,6 +2,7 @@
 // budget, live figures, class-size histogram, trade-off chart (SVG), search and code.
 import type { AnyModel } from "@anywidget/types";
 import { fmtInt, fmtPct, h } from "./dom";
+import { exportControls } from "./export";
 
 interface QI { name: string; max_level: number; kind: string; levels: string[] }
 interface Bin { size: string; classes: number; records: number }
@@ -226,6 +227,7 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
     );
   }
 
+  const exporter = exportControls(model as unknown as AnyModel, () => root);
   const topBox = h("div", {});
   const liveBox = h("div", { class: "nba-live" });
   const explorerBox = h("div", { class: "nba-explorer" }, controlsBox, liveBox);
@@ -285,6 +287,8 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
       h("div", { class: "nba-section" }, "Reproduce"),
       h("div", { class: "nba-toolbar" }, copy, h("span", { class: "nba-muted" }, "or store the result as"), varName, store, ui.stored ? h("span", { class: "nba-good nba-stored" }, ui.stored) : null),
       h("pre", { class: "nba-code" }, model.get("code") ?? ""),
+      h("div", { class: "nba-toolbar" }, exporter.button),
+      exporter.slot,
     ];
     bottomBox.replaceChildren(...bottom.filter((p): p is Node => p !== null));
   }
@@ -302,5 +306,6 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
   return () => {
     for (const key of keys) model.off(`change:${key}`, draw);
     model.off("msg:custom", onMsg);
+    exporter.cleanup();
   };
 }

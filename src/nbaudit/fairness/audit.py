@@ -512,6 +512,28 @@ class FairnessAudit:
             "disparities": [d.to_dict() for d in self.disparity_list],
         }
 
+    def to_markdown(self, mitigation: Mitigation | None = None) -> str:
+        """Per-group metrics with intervals and the disparities, as Markdown."""
+        from ..reports import fairness_markdown
+
+        return fairness_markdown(self, mitigation)
+
+    def to_html(self, mitigation: Mitigation | None = None) -> str:
+        from ..reports import markdown_to_html
+
+        return markdown_to_html(self.to_markdown(mitigation), "Fairness audit")
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.to_dict(ci=True))
+
+    def model_card(self, **text: Any) -> str:
+        """A model card around this audit (see `nbaudit.reports.model_card`)."""
+        from ..reports import model_card
+
+        return model_card(self, **text)
+
     def __repr__(self) -> str:
         worst = [d for d in self.disparity_list if d.passes is False]
         return (f"FairnessAudit({len(self.data.labels)} groups of {', '.join(self.data.features)}"

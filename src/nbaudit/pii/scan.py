@@ -243,6 +243,25 @@ class PiiScan:
             "quasi_identifiers": self.quasi_identifiers,
         }
 
+    def to_markdown(self) -> str:
+        """The inventory as a Markdown report (no cell values), with provenance."""
+        from ..reports import scan_markdown
+
+        return scan_markdown(self)
+
+    def to_html(self) -> str:
+        from ..reports import markdown_to_html
+
+        return markdown_to_html(self.to_markdown(), "PII scan")
+
+    def to_json(self) -> str:
+        import json
+
+        from ..reports import provenance
+
+        return json.dumps({**self.to_dict(), "provenance": provenance(
+            self.frame, {"sample_size": self.sample_size, "min_score": self.min_score})})
+
     def __repr__(self) -> str:
         names = ", ".join(f"{c.name}={c.entity}" for c in self.flagged) or "none"
         return (f"PiiScan({self.n_rows:,} rows x {len(self.columns)} columns; "

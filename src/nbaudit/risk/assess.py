@@ -414,6 +414,23 @@ class RiskAssessment:
     def __repr__(self) -> str:
         return f"RiskAssessment({', '.join(self.quasi_identifiers)}: {self._summary_text})"
 
+    def to_markdown(self, search: SearchResult | None = None) -> str:
+        """Risk figures (and a search's result) as a Markdown report, with provenance."""
+        from ..reports import risk_markdown
+
+        return risk_markdown(self, search)
+
+    def to_html(self, search: SearchResult | None = None) -> str:
+        from ..reports import markdown_to_html
+
+        return markdown_to_html(self.to_markdown(search), "Re-identification risk")
+
+    def to_json(self, search: SearchResult | None = None) -> str:
+        from ..reports import provenance
+
+        return json.dumps({**self.to_dict(), "search": search.to_dict() if search else None,
+                           "provenance": provenance(self.frame, {"target_k": self.target_k})})
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary of the data as it is."""
         return {

@@ -45,6 +45,13 @@ class AuditWidget(anywidget.AnyWidget):
         self._last_progress = 0.0
         self.on_msg(self._on_custom)
 
+    def report_markdown(self) -> str:
+        """The findings as Markdown (the "Export to report cell" button)."""
+        raise NotImplementedError
+
+    def _handle_export(self, content: dict[str, Any]) -> None:
+        self.send({"type": "markdown", "markdown": self.report_markdown()})
+
     def report_progress(self, fraction: float, message: str) -> None:
         """Publish progress, at most every 0.1 s (each update is a message to the browser)."""
         now = time.perf_counter()

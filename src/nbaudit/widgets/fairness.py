@@ -39,6 +39,7 @@ class FairnessWidget(AuditWidget):
     audit: FairnessAudit | None = None  # at the widget's threshold
     base: FairnessAudit | None = None  # as given
     estimator: Any = None
+    _last_mitigation: Any = None
     features: Any = None
 
     def __init__(self, audit: FairnessAudit | None = None, **kwargs: Any) -> None:
@@ -107,8 +108,14 @@ class FairnessWidget(AuditWidget):
                                          is None else None, X=self.features)
         finally:
             self.status = "ready"
+        self._last_mitigation = result
         self.mitigation = {
             "constraints": constraints,
             "before": result.before.to_dict(),
             "after": result.after.to_dict(),
         }
+
+    def report_markdown(self) -> str:
+        if self.audit is None:
+            raise ValueError("No audit yet.")
+        return self.audit.to_markdown(self._last_mitigation)

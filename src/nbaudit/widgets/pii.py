@@ -129,3 +129,11 @@ class PiiScanWidget(AuditWidget):
                      if c.role == "sensitive" and c.entity != "SECRET" and c.name in frame.columns]
         self.reid = ReidRiskWidget.from_frame(frame, [q for q in qis if q in frame.columns],
                                               sensitive)
+
+    def report_markdown(self) -> str:
+        if self.scan is None:
+            raise ValueError("Nothing scanned yet.")
+        parts = [self.scan.to_markdown()]
+        if self.reid is not None:
+            parts.append(self.reid.report_markdown())
+        return "\n\n".join(parts)

@@ -60,6 +60,7 @@ class ReidRiskWidget(AuditWidget):
     _hierarchies: dict[str, Any] | None = None
     _population: int | None = None
     _busy = False
+    _last_search: Any = None
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, quasi_identifiers: list[str],
@@ -199,6 +200,7 @@ class ReidRiskWidget(AuditWidget):
         finally:
             self.status = "ready"
         self.search_result = result.to_dict()
+        self._last_search = result
         if result.figures is not None:
             self._remember(_point(result.figures.to_dict(), "search"))
             self.levels = dict(result.levels or {})
@@ -219,6 +221,22 @@ class ReidRiskWidget(AuditWidget):
         frame = self.risk.apply(self._clean_levels(), k=k, max_suppression=self.max_suppression)
         shell.user_ns[name] = frame
         self.send({"type": "stored", "name": name, "rows": len(frame)})
+
+    def report_markdown(self) -> str:
+        if self.risk is None:
+            raise ValueError("No assessment yet.")
+        from ..reports import risk_markdown
+
+        k = min(max(1, int(self.target_k)), self.risk.encoding.n)
+        chosen = self.risk.evaluate(self._clean_levels(), k=k,
+                                    max_suppression=self.max_suppression)
+        text = risk_markdown(self.risk, self._last_search)
+        if any(self._clean_levels().values()):
+            levels = ", ".join(f"{q}: level {lv}" for q, lv in self._clean_levels().items())
+            text += (f"\n\nChosen in the explorer: {levels}; k={chosen.k}, "
+                     f"{chosen.suppressed:,} records suppressed, information loss "
+                     f"{chosen.info_loss.get('entropy_share', 0):.1%}.")
+        return text
 
     def _handle_apply_point(self, content: dict[str, Any]) -> None:
         levels = content.get("levels")
