@@ -81,9 +81,9 @@ def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
 def provenance_markdown(prov: dict[str, Any]) -> str:
     lines = ["", "<details><summary>Provenance</summary>", ""]
     if "rows" in prov:
+        names = ", ".join(prov["columns"][:30]) + ("…" if len(prov["columns"]) > 30 else "")
         lines.append(f"- Data: {prov['rows']:,} rows x {len(prov['columns'])} columns "
-                     f"({', '.join(prov['columns'][:30])}{'…' if len(prov['columns']) > 30 else ''})"
-                     f"; content hash `{prov['content_hash']}`")
+                     f"({names}); content hash `{prov['content_hash']}`")
     if prov["parameters"]:
         params = ", ".join(f"{k}={v}" for k, v in prov["parameters"].items())
         lines.append(f"- Parameters: {params}")
@@ -99,10 +99,10 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
     roles: dict[str, int] = {}
     for c in flagged:
         roles[c.role] = roles.get(c.role, 0) + 1
+    by_role = ", ".join(f"{n} {r}" for r, n in roles.items()) or "none"
     lines = [f"## {title}", "",
              f"{scan.n_rows:,} rows x {len(scan.columns)} columns; personal data in "
-             f"{len(flagged)} columns ({', '.join(f'{n} {r}' for r, n in roles.items()) or 'none'})."
-             f" {scan.mode}.", ""]
+             f"{len(flagged)} columns ({by_role}). {scan.mode}.", ""]
     rows = [{"column": c.name, "type": c.dtype, "entity": c.entity, "role": c.role,
              "level": c.level, "share": f"{c.share:.1%}" if c.entity != "NONE" else "—",
              "flagged cells": f"{c.n_flagged:,}", "handling": c.handling,
@@ -317,7 +317,8 @@ def markdown_to_html(markdown: str, title: str = "nbaudit report") -> str:
     in_table = False
     for line in markdown.splitlines():
         if line.startswith("|"):
-            cells = [html.escape(c.strip()).replace("\\|", "|") for c in line.strip("|").split(" | ")]
+            cells = [html.escape(c.strip()).replace("\\|", "|")
+                     for c in line.strip("|").split(" | ")]
             if set(line.replace("|", "").strip()) <= {"-"}:
                 continue
             if not in_table:
