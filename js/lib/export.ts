@@ -45,5 +45,11 @@ export function exportControls(model: AnyModel, anchor: () => HTMLElement): { bu
     slot.replaceChildren(h("div", { class: "nba-note" }, "This frontend cannot insert cells: copy the report into a Markdown cell."), copy, text);
   };
   model.on("msg:custom", onMsg);
+  if (model.get("auto_export")) {
+    // --report: insert once, then clear the flag so that a reopened notebook does not repeat it.
+    model.set("auto_export", false);
+    model.save_changes();
+    setTimeout(() => model.send({ type: "export" }), 0);
+  }
   return { button, slot, cleanup: () => model.off("msg:custom", onMsg) };
 }

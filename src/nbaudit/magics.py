@@ -44,6 +44,8 @@ class AuditMagics(Magics):
     @argument("--min-score", type=float, default=0.4,
               help="Minimum confidence (0-1) for a column to be labelled (default 0.4).")
     @argument("--seed", type=int, default=0, help="Seed of the row sample (default 0).")
+    @argument("--report", action="store_true",
+              help="Also insert the findings as a Markdown cell below (no click needed).")
     @line_magic
     def pii_scan(self, line: str) -> None:
         """Find the personal data in a DataFrame and show it in a widget.
@@ -80,7 +82,7 @@ class AuditMagics(Magics):
             check_scan_args(frame, **{k: v for k, v in options.items() if k != "seed"})
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        widget = PiiScanWidget()
+        widget = PiiScanWidget(auto_export=args.report)
         widget.start()
         display(widget)
         try:
@@ -102,6 +104,8 @@ class AuditMagics(Magics):
     @argument("--population", type=int, default=None,
               help="Population size, for journalist and marketer risk.")
     @argument("-o", "--output", help="Also store the RiskAssessment in this variable.")
+    @argument("--report", action="store_true",
+              help="Also insert the findings as a Markdown cell below (no click needed).")
     @line_magic
     def reid_risk(self, line: str) -> None:
         """Re-identification risk of a DataFrame, with a generalization explorer.
@@ -141,6 +145,7 @@ class AuditMagics(Magics):
             )
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
+        widget.auto_export = args.report
         display(widget)
         if args.output:
             self.shell.user_ns[args.output] = widget.risk
@@ -158,6 +163,8 @@ class AuditMagics(Magics):
     @argument("--min-group-size", type=int, default=30,
               help="Groups smaller than this are flagged (default 30).")
     @argument("-o", "--output", help="Also store the FairnessAudit in this variable.")
+    @argument("--report", action="store_true",
+              help="Also insert the findings as a Markdown cell below (no click needed).")
     @line_magic
     def fairness(self, line: str) -> None:
         """Per-group fairness metrics of a model's decisions, in a widget.
@@ -229,7 +236,7 @@ class AuditMagics(Magics):
                                  "and y (%fairness model X_test y_test --sensitive sex).")
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        widget = FairnessWidget(audit)
+        widget = FairnessWidget(audit, auto_export=args.report)
         widget.estimator, widget.features = estimator, features
         display(widget)
         if args.output:

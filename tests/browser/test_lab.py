@@ -315,3 +315,41 @@ def test_export_to_report_cell(notebook_copy: str, page: Any, lab_server: Any, a
     rendered.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "lab_report_cell.png"))
     no_page_errors(page)
+
+
+@pytest.fixture
+def report_notebook(lab_server: Any) -> Iterator[str]:
+    name = "report_option.ipynb"
+    nb = _xss_notebook()
+    nb["cells"][1]["source"] = ("import nbaudit\ncredit = nbaudit.datasets.credit(500)\n"
+                                "shop = nbaudit.datasets.ecommerce(300)")
+    nb["cells"][2]["source"] = "%reid_risk shop --qi age,sex,zip_code --report"
+    nb["cells"].append({**nb["cells"][2], "id": "fair",
+                        "source": "%fairness credit --y-true repaid --y-pred repaid "
+                                  "--sensitive sex --report"})
+    lab_server.api("PUT", f"/api/contents/{name}",
+                   {"type": "notebook", "format": "json", "content": nb})
+    yield name
+    lab_server.shutdown_sessions(name)
+
+
+def test_report_option_inserts_cells_without_a_click(report_notebook: str, page: Any,
+                                                     lab_server: Any, artifacts: Path):
+    panel = open_notebook(page, lab_server, report_notebook)
+    start_run_all(page)
+    wait_run_all(page)
+    page.wait_for_function(
+        """() => {
+            const nb = window.jupyterapp.shell.currentWidget.content;
+            const sources = nb.widgets.filter((c) => c.model.type === 'markdown')
+                .map((c) => c.model.sharedModel.getSource());
+            return sources.some((s) => s.startsWith('## Re-identification risk'))
+                && sources.some((s) => s.startsWith('## Fairness audit'));
+        }""",
+        timeout=60_000,
+    )
+    types = page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets.map((c) => c.model.type)")
+    assert types == ["code", "code", "code", "markdown", "code", "markdown"]
+    panel.screenshot(path=str(artifacts / "lab_report_option.png"))
+    no_page_errors(page)

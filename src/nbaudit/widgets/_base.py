@@ -36,6 +36,9 @@ class AuditWidget(anywidget.AnyWidget):
     error = traitlets.Unicode("", help="A message for the user when something failed.").tag(
         sync=True
     )
+    auto_export = traitlets.Bool(
+        False, help="Insert the report cell as soon as the widget is shown (--report); the "
+        "browser resets it, so reopening the notebook does not insert it again.").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         unknown = set(kwargs) - set(self.trait_names())
