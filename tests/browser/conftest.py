@@ -198,6 +198,8 @@ def lab_server(
         # overrides.json is read from the app settings dir; a temp one leaves the venv untouched
         f"--LabApp.app_settings_dir={dirs['app/settings']}",
         "--LabApp.expose_app_in_browser=True",
+        # the same server also serves Notebook 7 (/notebooks/...): expose its app too
+        "--JupyterNotebookApp.expose_app_in_browser=True",
     ]
     env = {
         **os.environ,
