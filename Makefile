@@ -1,7 +1,7 @@
 # nbaudit: one command to set up and open the demo, one to set up and run every test layer.
 #   make lab    set up, then open JupyterLab on notebooks/01_pii_scan.ipynb
 #   make test   set up, then lint, type-check and run all tests (unit .. real browser)
-#   make bench  speed ratios against the named peers (bench/)
+#   make bench  speed ratios against the named peers (bench/: Presidio, pycanon, fairlearn)
 
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -41,7 +41,10 @@ test: setup chromium lint
 	$(PY) -m pytest -q -ra
 
 bench: setup
+	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev,bench]"
 	$(PY) bench/bench_pii.py
+	$(PY) bench/bench_risk.py
+	$(PY) bench/bench_fairness.py
 
 clean:
 	rm -rf $(VENV) node_modules src/nbaudit/static test-artifacts

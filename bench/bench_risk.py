@@ -31,7 +31,7 @@ Part C, Adult resampled (with replacement, seeded) to 1,000,000 rows, k=166 (= 5
 1,000,000 / 30,162: Adult's k=5 scaled) and 4% suppression, in a fresh process: the time of
 `assess_risk` (encoding) and of `search`, nodes evaluated, the peak RSS during them (Linux
 VmHWM, reset after the frame is built; the child's `ru_maxrss` is printed but not used: it
-inherits the parent's RSS at the spawn) and tracemalloc's peak (Python-heap allocations, numpy
+starts at the parent's peak RSS) and tracemalloc's peak (Python-heap allocations, numpy
 buffers included; a separate run, since tracing slows allocation). ARX: 0.64 s, ~1 GB of heap.
 It ends with a plain-text summary to paste into a README.
 
@@ -44,7 +44,7 @@ have a RangeIndex and no nulls (checked).
 
 How to run
 ----------
-    python bench/bench_risk.py            # Parts A and C at 1,000,000 rows (~4 min)
+    python bench/bench_risk.py            # Parts A and C at 1,000,000 rows (~2.5 min)
     python bench/bench_risk.py --quick    # 100,000 rows, no pycanon l_diversity (< 1 min)
     python bench/bench_risk.py --rows 300000 --data /path/to/shared/data
 """
@@ -179,12 +179,14 @@ def same(ok: bool) -> str:
 
 
 def heading(text: str) -> None:
-    print(f"\n=== {text} " + "=" * max(0, 86 - len(text)), flush=True)
+    print(f"\n=== {text} " + "=" * max(0, 86 - len(text)))
+    print(f"(1-minute load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)",
+          flush=True)
 
 
 def ru_maxrss_mb() -> float:
     """`ru_maxrss` of this process, in MB (Linux reports KiB). Caution: on Linux a process
-    started by another inherits the parent's RSS at the spawn as its ru_maxrss."""
+    spawned by another starts with the parent's peak RSS as its ru_maxrss."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
 
@@ -681,7 +683,7 @@ def child_adult_resampled(data: Path, rows: int) -> dict[str, Any]:
 def run_part_c(data: Path, rows: int) -> dict[str, Any] | None:
     heading(f"Part C: Adult resampled to {rows:,} rows, k={scaled_k(rows)}, "
             f"{SUPPRESSION:.0%} suppression (fresh process)")
-    parent_rss = proc_status_mb("VmRSS")
+    parent_rss, parent_peak = proc_status_mb("VmRSS"), proc_status_mb("VmHWM")
     c, wall = run_child("adult-resampled", ["--data", str(data), "--rows", str(rows)],
                         timeout=900)
     if c is None:
@@ -708,8 +710,8 @@ def run_part_c(data: Path, rows: int) -> dict[str, Any] | None:
         print("memory, RSS: the peak could not be reset (no /proc/self/clear_refs): nbaudit's "
               "share is not separable from building the frame")
     print(f"memory, ru_maxrss of the child: {c['ru_maxrss_mb']:,.0f} MB. Not used: on Linux a "
-          f"process inherits its parent's RSS at the spawn as ru_maxrss, and this parent held "
-          f"{parent_rss or 0:,.0f} MB")
+          f"process spawned by another starts with the parent's peak RSS as its ru_maxrss (this "
+          f"parent: {parent_peak or 0:,.0f} MB peak, {parent_rss or 0:,.0f} MB resident)")
     print(f"memory, tracemalloc (Python heap incl. numpy buffers, a separate traced run): "
           f"peak {c['tm_assess_mb']:,.0f} MB in assess_risk, {c['tm_search_mb']:,.0f} MB in "
           "search above what the assessment holds (ARX: ~1 GB of JVM heap)")
