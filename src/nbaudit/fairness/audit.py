@@ -121,6 +121,11 @@ def _group_codes(sensitive: Any, n: int) -> tuple[np.ndarray, list[Any], list[st
         uniques_per.append(u)
         codes += c.astype(np.int64) * radix
         radix *= max(len(u), 1)
+    if len(uniques_per) == 1:  # one feature: factorize's codes are already dense
+        labels = [u.item() if isinstance(u, np.generic) else u for u in uniques_per[0]]
+        used = np.bincount(codes, minlength=len(labels)) > 0
+        if used.all():
+            return codes, labels, [str(c) for c in frame.columns]
     present, inverse = np.unique(codes, return_inverse=True)
     labels = []
     for code in present:
