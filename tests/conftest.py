@@ -24,3 +24,14 @@ def shop_df():
     from nbaudit import datasets
 
     return datasets.ecommerce(800, seed=3)
+
+
+@pytest.fixture(scope="session")
+def shell():
+    """One IPython shell for the session, with nbaudit's magics loaded."""
+    import IPython
+    from IPython.testing.globalipapp import start_ipython
+
+    ip = start_ipython() or IPython.get_ipython()
+    ip.run_line_magic("load_ext", "nbaudit")
+    return ip

@@ -190,17 +190,15 @@ def test_single_group_and_no_positives():
     assert np.isnan(none.by_group.loc["a", "true_positive_rate"])  # undefined, not zero
 
 
-def test_model_without_predict_proba_and_magic():
+def test_model_without_predict_proba_and_magic(shell):
     from IPython.core.error import UsageError
-    from IPython.testing.globalipapp import get_ipython
     from sklearn.svm import LinearSVC
 
     df = nbaudit.datasets.credit(600, seed=2)
     X = df[["income", "debt_ratio", "late_payments"]].assign(sex=df.sex)
     svc = LinearSVC().fit(X[["income", "debt_ratio", "late_payments"]] / X.income.max(),
                           df.repaid)
-    ip = get_ipython()
-    ip.run_line_magic("load_ext", "nbaudit")
+    ip = shell
     ip.user_ns.update(df=df.assign(pred=df.repaid), credit=df)
     ip.run_line_magic("fairness", "df --y-true repaid --y-pred pred --sensitive sex,age_group -o a")
     assert isinstance(ip.user_ns["a"], nbaudit.FairnessAudit)

@@ -5,13 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import get_ipython
 
 
 @pytest.fixture(scope="module")
-def ip():
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "nbaudit")
+def ip(shell):
     return shell
 
 

@@ -86,12 +86,9 @@ def test_bad_messages_do_not_crash(widget, message):
     assert widget.status == "ready"
 
 
-def test_magic_reid_risk(shop_df):
+def test_magic_reid_risk(shop_df, shell):
     from IPython.core.error import UsageError
-    from IPython.testing.globalipapp import get_ipython
-
-    ip = get_ipython()
-    ip.run_line_magic("load_ext", "nbaudit")
+    ip = shell
     ip.user_ns["shop"] = shop_df
     ip.run_line_magic("reid_risk", "shop --qi age,zip_code,sex --sensitive health_condition -o r")
     assert isinstance(ip.user_ns["r"], nbaudit.RiskAssessment)
@@ -103,10 +100,8 @@ def test_magic_reid_risk(shop_df):
             ip.run_line_magic("reid_risk", line)
 
 
-def test_create_dataframe_button(widget, shop_df):
-    from IPython.testing.globalipapp import get_ipython
-
-    ip = get_ipython()
+def test_create_dataframe_button(widget, shop_df, shell):
+    ip = shell
     widget.levels = {"age": 3, "zip_code": 4, "sex": 1, "date_of_birth": 4}
     widget._on_custom(widget, {"type": "to_frame", "name": "anon"}, [])
     assert widget.sent[-1] == {"type": "stored", "name": "anon", "rows": len(shop_df)}

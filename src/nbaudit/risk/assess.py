@@ -222,7 +222,7 @@ class RiskAssessment:
 
     def evaluate(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
                  k: int | None = None, l: int | None = None, t: float | None = None,
-                 max_suppression: float = 0.0) -> RiskFigures:
+                 max_suppression: float = 0.0, closeness: bool = True) -> RiskFigures:
         """Risk and information loss under a generalization, with suppression.
 
         Parameters
@@ -235,10 +235,13 @@ class RiskAssessment:
             from the overall distribution are suppressed if they fit the budget.
         max_suppression
             Share of records that may be suppressed (0.04 = 4%).
+        closeness
+            Compute t-closeness (skip it for speed when only k and l matter).
         """
         target = self._criteria(k, l, t, max_suppression)
         lv = self._levels(levels)
-        ev = self.encoding.evaluate(lv, k=target, l=l, t=t, max_suppression=max_suppression)
+        ev = self.encoding.evaluate(lv, k=target, l=l, t=t, max_suppression=max_suppression,
+                                    closeness=closeness)
         return self._figures(ev, target)
 
     def _figures(self, ev: Evaluation, target: int) -> RiskFigures:
@@ -395,7 +398,11 @@ class RiskAssessment:
             small = table.sizes < k
             if table.sizes[small].sum() <= math.floor(max_suppression * enc.n + 1e-9):
                 sizes[small] = np.inf
-        order = np.argsort(sizes, kind="stable")[:n]
+        if len(sizes) > n:  # the n smallest without sorting every class
+            part = np.argpartition(sizes, n)[:n]
+            order = part[np.argsort(sizes[part], kind="stable")]
+        else:
+            order = np.argsort(sizes, kind="stable")
         order = order[np.isfinite(sizes[order])]
         data = {}
         for i, name in enumerate(self.quasi_identifiers):

@@ -104,7 +104,8 @@ class Hierarchy:
             return _dates(series)
         if pd.api.types.is_numeric_dtype(series.dtype):
             return _intervals(series)
-        text = series.dropna().astype(str)
+        # Tests and builders run on the distinct values, not on every row.
+        text = pd.Series(pd.unique(series.dropna()), dtype=object).astype(str)
         if len(text) and text.str.fullmatch(r"[0-9A-Za-z]{3,10}").mean() > 0.95 and (
             text.str.len().nunique() <= 2 and text.str.contains(r"[0-9]").mean() > 0.95
         ):
@@ -177,7 +178,7 @@ def _intervals(series: pd.Series) -> Hierarchy:
 
 
 def _dates(series: pd.Series, parsed_text: bool = False) -> Hierarchy:
-    raw = series.dropna()
+    raw = pd.Series(pd.unique(series.dropna()))
     stamps = pd.to_datetime(raw.astype(str), errors="coerce", format="ISO8601") if parsed_text \
         else pd.to_datetime(raw)
     keys = [value_key(v) for v in raw]
@@ -197,7 +198,7 @@ def _dates(series: pd.Series, parsed_text: bool = False) -> Hierarchy:
 
 
 def _mask(series: pd.Series) -> Hierarchy:
-    keys = pd.unique(np.array([value_key(v) for v in series.dropna()], dtype=object))
+    keys = pd.unique(np.array([value_key(v) for v in pd.unique(series.dropna())], dtype=object))
     width = max(len(k) for k in keys)
     columns = [list(keys)]
     for n in range(1, width):
@@ -208,8 +209,8 @@ def _mask(series: pd.Series) -> Hierarchy:
 
 
 def _categories(series: pd.Series, keep: int = 8) -> Hierarchy:
-    counts = pd.Series([value_key(v) for v in series.dropna()]).value_counts()
-    keys = list(counts.index)
+    counts = series.value_counts(dropna=True)  # most frequent first
+    keys = list(pd.unique(np.array([value_key(v) for v in counts.index], dtype=object)))
     if len(keys) > keep + 1:  # top categories kept, the long tail merged
         top = set(keys[:keep])
         level1 = [k if k in top else "Other" for k in keys]

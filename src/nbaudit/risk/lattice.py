@@ -159,19 +159,20 @@ class Encoding:
 
     def evaluate(self, levels: tuple[int, ...], *, k: int = 1, l: int | None = None,
                  t: float | None = None, max_suppression: float = 0.0,
-                 metrics: tuple[str, ...] = METRICS) -> Evaluation:
+                 metrics: tuple[str, ...] = METRICS, closeness: bool = True) -> Evaluation:
         """Figures of one transformation; classes failing k (and l, t) are suppressed if the
         records in them fit the budget (a share of all records)."""
         ids, sizes = self.class_keys(levels)
         failing = sizes < k
         l_distinct, l_entropy, t_close = {}, {}, {}
         for i, name in enumerate(self.sensitive):
-            distinct, entropy, closeness = self._sensitive_stats(ids, len(sizes), self.q + i, name)
+            distinct, entropy, distance = self._sensitive_stats(
+                ids, len(sizes), self.q + i, name, closeness=closeness or t is not None)
             if l is not None:
                 failing |= distinct < l
             if t is not None:
-                failing |= closeness > t
-            l_distinct[name], l_entropy[name], t_close[name] = distinct, entropy, closeness
+                failing |= distance > t
+            l_distinct[name], l_entropy[name], t_close[name] = distinct, entropy, distance
         suppressed = int(sizes[failing].sum())
         budget = math.floor(max_suppression * self.n + 1e-9)
         anonymous = suppressed <= budget
@@ -185,12 +186,13 @@ class Encoding:
         for name in self.sensitive:
             ev.l_distinct[name] = int(l_distinct[name][kept].min()) if kept.any() else 0
             ev.l_entropy[name] = float(l_entropy[name][kept].min()) if kept.any() else 0.0
-            ev.t_closeness[name] = float(t_close[name][kept].max()) if kept.any() else 0.0
+            if closeness or t is not None:
+                ev.t_closeness[name] = float(t_close[name][kept].max()) if kept.any() else 0.0
         ev.info_loss = self.info_loss(levels, sizes, k, failing if anonymous else None, metrics)
         return ev
 
-    def _sensitive_stats(self, ids: np.ndarray, n_classes: int, column: int,
-                         name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _sensitive_stats(self, ids: np.ndarray, n_classes: int, column: int, name: str,
+                         closeness: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_values = len(self.sensitive_labels[name])
         pair = ids * n_values + self.base[:, column]
         pair_ids, pair_keys = pd.factorize(pair)
@@ -202,14 +204,24 @@ class Encoding:
         p = pair_counts / class_sizes[pair_class]
         entropy = np.exp(np.bincount(pair_class, weights=-p * np.log(p), minlength=n_classes))
         # t-closeness: distance of each class's distribution from the whole table's.
-        dist = np.zeros((n_classes, n_values))
-        dist[pair_class, pair_value] = p
-        diff = dist - self._overall[name][None, :]
-        if self.sensitive_numeric[name] and n_values > 1:  # ordered distance
-            closeness = np.abs(np.cumsum(diff, axis=1)).sum(axis=1) / (n_values - 1)
-        else:  # equal distance: half the L1 distance
-            closeness = 0.5 * np.abs(diff).sum(axis=1)
-        return distinct, entropy, closeness
+        overall = self._overall[name]
+        if not closeness:
+            distance = np.full(n_classes, np.nan)
+        elif self.sensitive_numeric[name] and n_values > 1:  # ordered distance: dense cumsums
+            distance = np.empty(n_classes)
+            step = max(1, 4_000_000 // n_values)  # bounded memory on millions of classes
+            for lo in range(0, n_classes, step):
+                hi = min(n_classes, lo + step)
+                sel = (pair_class >= lo) & (pair_class < hi)
+                dist = np.zeros((hi - lo, n_values))
+                dist[pair_class[sel] - lo, pair_value[sel]] = p[sel]
+                diff = dist - overall[None, :]
+                distance[lo:hi] = np.abs(np.cumsum(diff, axis=1)).sum(axis=1) / (n_values - 1)
+        else:  # equal distance: half the L1 distance, from the pairs present only
+            q = overall[pair_value]
+            distance = 0.5 * (1.0 + np.bincount(pair_class, weights=np.abs(p - q) - q,
+                                                minlength=n_classes))
+        return distinct, entropy, distance
 
     def info_loss(self, levels: tuple[int, ...], sizes: np.ndarray, k: int,
                   suppressed_classes: np.ndarray | None,

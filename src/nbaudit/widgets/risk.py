@@ -152,7 +152,8 @@ class ReidRiskWidget(AuditWidget):
         levels = self._clean_levels()
         k = min(max(1, int(self.target_k)), self.risk.encoding.n)
         try:
-            figures = self.risk.evaluate(levels, k=k, max_suppression=self.max_suppression)
+            figures = self.risk.evaluate(levels, k=k, max_suppression=self.max_suppression,
+                                         closeness=False)  # the live view shows k, l, loss
         except ValueError as exc:
             self.error = str(exc)
             return
