@@ -12,12 +12,15 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml package.json package-lock.json
+$(STAMP): pyproject.toml package.json package-lock.json labextension/package.json \
+          labextension/package-lock.json labextension/src/index.ts
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet hatchling hatch-jupyter-builder editables
+	$(PIP) install --quiet hatchling hatch-jupyter-builder editables "jupyter-builder>=1"
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
+	cd labextension && npm ci --no-audit --no-fund --loglevel=error
+	cd labextension && PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build
 	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev]"
 	touch $(STAMP)
 

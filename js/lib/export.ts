@@ -1,6 +1,7 @@
 // "Export to report cell": put the widget's findings in a Markdown cell below its cell.
-// 1. A bubbling DOM event that a JupyterLab/Notebook 7 extension may handle;
-// 2. the notebook model reachable from the widget manager (Lab 4, Notebook 7);
+// 1. a bubbling DOM event, handled by nbaudit's JupyterLab/Notebook 7 extension
+//    (labextension/, installed by pip);
+// 2. without it, the notebook model the widget manager exposes (undocumented: Lab 4, NB 7);
 // 3. otherwise the Markdown is shown with a copy button (VS Code, Colab, nbconvert).
 import type { AnyModel } from "@anywidget/types";
 import { h } from "./dom";
@@ -37,7 +38,7 @@ export function exportControls(model: AnyModel, anchor: () => HTMLElement): { bu
     if (m?.type !== "markdown" || typeof m.markdown !== "string") return;
     const how = insertMarkdown(model, anchor(), m.markdown);
     if (how !== "none") {
-      slot.replaceChildren(h("span", { class: "nba-good nba-exported" }, "✓ Report inserted in a Markdown cell below."));
+      slot.replaceChildren(h("span", { class: "nba-good nba-exported", "data-route": how }, "✓ Report inserted in a Markdown cell below."));
       return;
     }
     const text = h("textarea", { class: "nba-report-text", readonly: true, rows: 12 }, m.markdown);

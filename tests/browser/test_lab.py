@@ -285,6 +285,8 @@ def test_export_to_report_cell(notebook_copy: str, page: Any, lab_server: Any, a
     n_cells = panel.locator(".jp-Cell").count()
     widget.locator("button[data-action='export']").first.click()
     expect(widget.locator(".nba-exported")).to_be_visible(timeout=30_000)
+    # inserted by nbaudit's labextension (not the fallback through the widget manager)
+    assert widget.locator(".nba-exported").get_attribute("data-route") == "event"
     expect(panel.locator(".jp-Cell")).to_have_count(n_cells + 1)
     # The new cell sits right below the widget's cell.
     index = page.evaluate(

@@ -37,6 +37,8 @@ def test_notebook7_scan_and_export(notebook_copy: str, page: Any, lab_server: An
     )
     widget.locator("button[data-action='export']").first.click()
     expect(widget.locator(".nba-exported")).to_be_visible(timeout=30_000)
+    # inserted by nbaudit's labextension (not the fallback through the widget manager)
+    assert widget.locator(".nba-exported").get_attribute("data-route") == "event"
     index = page.evaluate(
         """() => window.jupyterapp.shell.currentWidget.content.widgets.findIndex(
             (c) => c.model.type === 'markdown'
