@@ -392,11 +392,11 @@ class RiskAssessment:
         """
         lv = self._levels(levels)
         enc = self.encoding
-        table = enc.rollup(enc.base_table(), lv)
-        sizes = table.sizes.astype(float)
+        ids, class_sizes = enc.class_keys(lv)
+        sizes = class_sizes.astype(float)
         if k is not None:
-            small = table.sizes < k
-            if table.sizes[small].sum() <= math.floor(max_suppression * enc.n + 1e-9):
+            small = class_sizes < k
+            if class_sizes[small].sum() <= math.floor(max_suppression * enc.n + 1e-9):
                 sizes[small] = np.inf
         if len(sizes) > n:  # the n smallest without sorting every class
             part = np.argpartition(sizes, n)[:n]
@@ -404,11 +404,18 @@ class RiskAssessment:
         else:
             order = np.argsort(sizes, kind="stable")
         order = order[np.isfinite(sizes[order])]
+        # One distinct combination of each chosen class stands for it.
+        first = np.full(len(class_sizes), -1, dtype=np.int64)
+        wanted = np.zeros(len(class_sizes), dtype=bool)
+        wanted[order] = True
+        rows = np.flatnonzero(wanted[ids])
+        first[ids[rows[::-1]]] = rows[::-1]
         data = {}
         for i, name in enumerate(self.quasi_identifiers):
-            labels = enc.attributes[i].labels[lv[i]]
-            data[name] = labels[table.codes[i][order]]
-        data["records"] = table.sizes[order].astype(int)
+            attr = enc.attributes[i]
+            codes = attr.maps[lv[i]][enc.base[first[order], i]]
+            data[name] = attr.labels[lv[i]][codes]
+        data["records"] = class_sizes[order].astype(int)
         return pd.DataFrame(data)
 
     @cached_property

@@ -101,6 +101,7 @@ class Encoding:
         self.base, self.row_to_base, self.weights = _distinct_rows(matrix)
         self.q = len(qis)
         self.max_levels = tuple(a.max_level for a in self.attributes)
+        self._last_classes: tuple[tuple[int, ...], np.ndarray, np.ndarray] | None = None
         self._overall = {
             name: np.bincount(self.base[:, self.q + i], weights=self.weights,
                               minlength=len(self.sensitive_labels[name])) / self.n
@@ -109,7 +110,19 @@ class Encoding:
 
     # -- evaluating one transformation -----------------------------------------------------
     def class_keys(self, levels: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Class id of every distinct combination, and the class sizes."""
+        """Class id of every distinct combination, and the class sizes.
+
+        The last answer is kept: the explorer asks for the same levels' classes several times
+        per update (figures, riskiest combinations).
+        """
+        levels = tuple(int(v) for v in levels)
+        if self._last_classes is not None and self._last_classes[0] == levels:
+            return self._last_classes[1], self._last_classes[2]
+        ids, sizes = self._class_keys(levels)
+        self._last_classes = (levels, ids, sizes)
+        return ids, sizes
+
+    def _class_keys(self, levels: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         key = np.zeros(len(self.base), dtype=np.int64)
         radix = 1
         for i, (attr, level) in enumerate(zip(self.attributes, levels, strict=True)):
