@@ -45,6 +45,7 @@ test: setup chromium lint
 
 bench: setup
 	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev,bench]"
+	$(PIP) install --quiet --no-deps "pycanon==1.3.6"
 	$(PY) bench/bench_pii.py
 	$(PY) bench/bench_risk.py
 	$(PY) bench/bench_fairness.py
