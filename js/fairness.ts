@@ -21,6 +21,7 @@ interface Summary {
 interface Model {
   metric: string;
   threshold: number;
+  group_thresholds: Record<string, number>;
   limits: { ratio: number; difference: number };
   summary: Summary;
   tradeoff: { thresholds?: number[]; accuracy?: Num[]; demographic_parity_difference?: Num[]; equalized_odds_difference?: Num[] };
@@ -162,11 +163,42 @@ function render({ model, el }: RenderProps<Model>) {
   });
   const thresholdInfo = h("span", { class: "nba-muted" }, "");
   const thresholdChart = h("div", {});
+  // Per-group thresholds: one slider per group, made when the option is ticked.
+  const groupBox = h("div", { class: "nba-group-thresholds" });
+  const perGroup = h("input", { type: "checkbox", "data-control": "per-group" });
+  perGroup.addEventListener("change", () => {
+    const sum = model.get("summary");
+    if (perGroup.checked && sum) {
+      const t = model.get("threshold");
+      const start: Record<string, number> = {};
+      const rows = sum.groups.map((g) => {
+        start[g.group] = t;
+        const input = h("input", { type: "range", min: 0, max: 1, step: 0.01, value: String(t), "data-group": g.group, "aria-label": `threshold for ${g.group}` });
+        input.value = String(t);
+        const shown = h("span", { class: "nba-threshold-value" }, t.toFixed(2));
+        input.addEventListener("input", () => {
+          shown.textContent = Number(input.value).toFixed(2);
+          model.set("group_thresholds", { ...model.get("group_thresholds"), [g.group]: Number(input.value) });
+          model.save_changes();
+        });
+        return h("div", { class: "nba-qi-row" }, h("span", { class: "nba-colname", title: g.group }, g.group), input, shown);
+      });
+      groupBox.replaceChildren(...rows);
+      model.set("group_thresholds", start);
+    } else {
+      groupBox.replaceChildren();
+      model.set("group_thresholds", {});
+    }
+    slider.disabled = perGroup.checked;
+    model.save_changes();
+  });
   const thresholdBox = h(
     "div",
     { class: "nba-threshold-box" },
     h("div", { class: "nba-section" }, "Decision threshold"),
     h("div", { class: "nba-toolbar" }, h("span", {}, "approve when score ≥"), slider, sliderValue, thresholdInfo),
+    h("label", { class: "nba-control" }, perGroup, " one threshold per group"),
+    groupBox,
     thresholdChart,
   );
   const mainBox = h("div", {});

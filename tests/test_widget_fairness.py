@@ -60,3 +60,12 @@ def test_mitigate_message(widget):
     widget._on_custom(widget, {"type": "mitigate", "constraints": "bogus"}, [])
     assert widget.sent[-1]["type"] == "error"
     assert widget.status == "ready"
+
+
+def test_per_group_thresholds(widget):
+    widget.group_thresholds = {"a": 0.1, "b": 0.9, "tiny": "x"}  # as the browser sends them
+    groups = {g["group"]: g for g in widget.summary["groups"]}
+    assert groups["a"]["selection_rate"] > 0.8 > groups["b"]["selection_rate"]
+    widget.group_thresholds = {}
+    same = {g["group"]: g for g in widget.summary["groups"]}
+    assert same["a"]["selection_rate"] < groups["a"]["selection_rate"]

@@ -84,6 +84,19 @@ def test_metric_switch_and_threshold_drag(fairness_notebook: str, page: Any, lab
     assert disparity.inner_text() != before_value
     widget.screenshot(path=str(artifacts / "lab_fairness_threshold.png"))
 
+    # One threshold per group: lowering the youngest group's threshold raises its bar only.
+    widget.locator("input[data-control='per-group']").check()
+    young = widget.locator("input[data-group='18-25']")
+    expect(young).to_be_visible(timeout=10_000)
+    before_young = bar_values(widget)[0]
+    young.evaluate("(e) => { e.value = '0.05'; e.dispatchEvent(new Event('input')); }")
+    page.wait_for_function(
+        """([root, old]) => {
+            const bar = root.querySelector("svg.nba-bars rect.nba-bar[data-group='18-25']");
+            return bar && Number(bar.dataset.value) > old + 0.01;
+        }""",
+        arg=[widget.element_handle(), before_young], timeout=30_000)
+
     # Mitigate: a before/after table appears.
     widget.locator("button[data-action='mitigate']").click()
     expect(widget.locator(".nba-mitigation table.nba-disparities")).to_be_visible(timeout=60_000)

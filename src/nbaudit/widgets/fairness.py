@@ -9,6 +9,7 @@ from typing import Any
 import traitlets
 
 from ..fairness import METRICS, FairnessAudit
+from ..fairness.audit import _label_text
 from ._base import AuditWidget, bundle
 
 
@@ -27,6 +28,9 @@ class FairnessWidget(AuditWidget):
 
     metric = traitlets.Unicode("selection_rate", help="Metric drawn as bars.").tag(sync=True)
     threshold = traitlets.Float(0.5, help="Decision threshold on the scores.").tag(sync=True)
+    group_thresholds = traitlets.Dict(
+        help="One threshold per group (group label -> threshold); empty: one for all.").tag(
+        sync=True)
     limits = traitlets.Dict({"ratio": 0.8, "difference": 0.1},
                             help="Pass marks of the parity measures.").tag(sync=True)
     summary = traitlets.Dict(help="FairnessAudit.to_dict(ci=True) at the threshold.").tag(
@@ -68,13 +72,24 @@ class FairnessWidget(AuditWidget):
             return
         audit = self.base
         if audit.data.y_score is not None:
-            audit = audit.at_threshold(min(1.0, max(0.0, float(self.threshold))))
+            common = min(1.0, max(0.0, float(self.threshold)))
+            if self.group_thresholds:
+                per_group = {}
+                for label in audit.data.labels:
+                    value = self.group_thresholds.get(_label_text(label), common)
+                    try:
+                        per_group[label] = min(1.0, max(0.0, float(value)))
+                    except (TypeError, ValueError):
+                        per_group[label] = common
+                audit = audit.at_threshold(per_group)
+            else:
+                audit = audit.at_threshold(common)
         audit.thresholds = {**audit.thresholds, **self.limits}
         self.audit = audit
         self.summary = audit.to_dict(ci=True)
         self.status = "ready"
 
-    @traitlets.observe("threshold", "limits")
+    @traitlets.observe("threshold", "limits", "group_thresholds")
     def _on_change(self, _change: dict[str, Any]) -> None:
         self._publish()
 
