@@ -71,6 +71,8 @@ function render({ model, el }: RenderProps<Model>) {
     revealed: null as PageData | null,
     message: "",
     noColumns: false,
+    varName: "pseudonymized",
+    stored: "",
   };
   const root = h("div", { class: "nbaudit nba-pii" });
   el.append(root);
@@ -203,6 +205,19 @@ function render({ model, el }: RenderProps<Model>) {
         },
         "Sort by",
       ),
+    );
+  }
+
+  function applyHandling() {
+    const name = h("input", { type: "text", value: ui.varName, class: "nba-var", "aria-label": "variable name" });
+    name.addEventListener("change", () => { ui.varName = name.value; });
+    return h(
+      "div",
+      { class: "nba-toolbar" },
+      h("button", { class: "nba-btn", "data-action": "apply-handling", onclick: () => model.send({ type: "apply_handling", name: name.value }) }, "Apply handling"),
+      h("span", { class: "nba-muted" }, "to a new DataFrame named"),
+      name,
+      ui.stored ? h("span", { class: ui.stored.startsWith("✓") ? "nba-good nba-stored" : "nba-badtext" }, ui.stored) : null,
     );
   }
 
@@ -366,7 +381,7 @@ function render({ model, el }: RenderProps<Model>) {
     if (ui.message) parts.push(h("div", { class: "nba-error" }, ui.message));
     if (s && s.inventory) {
       parts.push(header(s), h("div", { class: "nba-toolbar" }, exporter.button), exporter.slot, tabs());
-      if (ui.tab === "inventory") parts.push(filters(s.inventory), inventoryTable(s.inventory));
+      if (ui.tab === "inventory") parts.push(filters(s.inventory), inventoryTable(s.inventory), applyHandling());
       else if (ui.tab === "cells") parts.push(filters(s.inventory), cellsView(s));
       else parts.push(reidView());
     }
@@ -379,6 +394,12 @@ function render({ model, el }: RenderProps<Model>) {
   };
   const onMsg = (msg: unknown) => {
     const m = msg as { type?: string; data?: PageData; message?: string };
+    const stored = msg as { type?: string; name?: string; rows?: number; key_source?: string };
+    if (stored?.type === "stored") {
+      ui.stored = `✓ ${stored.name}: ${fmtInt(stored.rows ?? 0)} rows, handling applied (key from ${stored.key_source}; the input is unchanged)`;
+      draw();
+      return;
+    }
     if (m?.type === "revealed" && m.data) {
       ui.revealed = m.data;
       ui.message = "";

@@ -114,3 +114,13 @@ def test_reid_tab_is_built_on_demand_with_suggested_quasi_identifiers(widget):
     state = widget.get_state()
     assert state["reid"].startswith("IPY_MODEL_")
     json.dumps({k: v for k, v in state.items() if k not in ("_esm", "_css")})
+
+
+def test_apply_handling_button_stores_a_pseudonymized_frame(widget, shop_df, shell):
+    widget._on_custom(widget, {"type": "apply_handling", "name": "pseudo"}, [])
+    assert widget.sent[-1]["type"] == "stored"
+    out = shell.user_ns["pseudo"]
+    assert out.email.str.endswith("@example.invalid").all()
+    assert "street_address" not in out.columns
+    widget._on_custom(widget, {"type": "apply_handling", "name": "1bad"}, [])
+    assert widget.sent[-1]["type"] == "error"

@@ -135,6 +135,10 @@ def test_inventory_renders(notebook_copy: str, page: Any, lab_server: Any, artif
     widget.screenshot(path=str(artifacts / "lab_inventory.png"))
     page.screenshot(path=str(artifacts / "lab_inventory_page.png"))
     scrolled_right(widget, ".nba-scroll", artifacts / "lab_inventory_right.png")
+    # Apply the suggested handling: a pseudonymized frame lands in the kernel.
+    widget.locator("button[data-action='apply-handling']").click()
+    expect(widget.locator(".nba-stored")).to_contain_text("pseudonymized: 2,000 rows",
+                                                          timeout=30_000)
     no_page_errors(page)
 
 
