@@ -1,7 +1,7 @@
 // The %fairness widget: per-group bars with bootstrap intervals, disparities, a threshold
 // slider with its trade-off chart, and mitigation before/after.
 import type { RenderProps } from "@anywidget/types";
-import { fmtInt, fmtPct, h, select } from "./lib/dom";
+import { fmtInt, fmtPct, h, select, svg as s } from "./lib/dom";
 import { exportControls } from "./lib/export";
 
 type Num = number | null;
@@ -41,13 +41,6 @@ const LABELS: Record<string, string> = {
   accuracy: "accuracy",
   base_rate: "base rate",
 };
-const SVG = "http://www.w3.org/2000/svg";
-function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 const pct = (v: Num) => (v === null || v === undefined ? "undefined" : fmtPct(v));
 
 function bars(sum: Summary, metric: string) {

@@ -70,3 +70,13 @@ export function checkbox(
   box.addEventListener("change", () => onChange(box.checked));
   return h("label", { class: `nba-control ${cls}`.trim() }, box, ` ${label}`);
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** An SVG element; text (labels from data) is set as text, never markup. */
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}

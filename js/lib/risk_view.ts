@@ -1,7 +1,7 @@
 // The re-identification explorer: risk now, one control per quasi-identifier, a suppression
 // budget, live figures, class-size histogram, trade-off chart (SVG), search and code.
 import type { AnyModel } from "@anywidget/types";
-import { fmtInt, fmtPct, h } from "./dom";
+import { fmtInt, fmtPct, h, svg as s } from "./dom";
 import { exportControls } from "./export";
 
 interface QI { name: string; max_level: number; kind: string; levels: string[] }
@@ -46,13 +46,6 @@ export interface RiskState {
   error: string;
 }
 
-const SVG = "http://www.w3.org/2000/svg";
-function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 
 function card(label: string, value: string, hint = "", cls = "") {
   return h("div", { class: `nba-card ${cls}`.trim(), title: hint }, h("div", { class: "nba-card-value" }, value), h("div", { class: "nba-card-label" }, label));

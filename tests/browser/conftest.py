@@ -299,3 +299,19 @@ def notebook_copy(lab_server: LabServer, request: pytest.FixtureRequest) -> Iter
     shutil.copy(NOTEBOOK, lab_server.root_dir / name)
     yield name
     lab_server.shutdown_sessions(name)
+
+
+@pytest.fixture
+def notebook_named(lab_server: LabServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Copy a demo notebook (by file name) into the server root, per test; kernels shut after."""
+    made: list[str] = []
+
+    def copy(source: str) -> str:
+        name = f"{_safe_name(request.node.nodeid)}.ipynb"
+        shutil.copy(REPO / "notebooks" / source, lab_server.root_dir / name)
+        made.append(name)
+        return name
+
+    yield copy
+    for name in made:
+        lab_server.shutdown_sessions(name)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import REPO, _safe_name
 from .test_lab import WIDGET_TIMEOUT, no_page_errors, open_notebook, start_run_all, wait_run_all
 
 try:
@@ -18,15 +15,6 @@ except ImportError:  # the `browser_requirements` fixture skips (or fails under 
     expect = None
 
 pytestmark = pytest.mark.browser
-NOTEBOOK = REPO / "notebooks" / "03_fairness_audit.ipynb"
-
-
-@pytest.fixture
-def fairness_notebook(lab_server: Any, request: pytest.FixtureRequest) -> Iterator[str]:
-    name = f"{_safe_name(request.node.nodeid)}.ipynb"
-    shutil.copy(NOTEBOOK, lab_server.root_dir / name)
-    yield name
-    lab_server.shutdown_sessions(name)
 
 
 def bar_values(widget: Any) -> list[float]:
@@ -34,9 +22,9 @@ def bar_values(widget: Any) -> list[float]:
         "(els) => els.map((e) => e.dataset.value)")]
 
 
-def test_metric_switch_and_threshold_drag(fairness_notebook: str, page: Any, lab_server: Any,
+def test_metric_switch_and_threshold_drag(notebook_named: Any, page: Any, lab_server: Any,
                                           artifacts: Path):
-    panel = open_notebook(page, lab_server, fairness_notebook)
+    panel = open_notebook(page, lab_server, notebook_named("03_fairness_audit.ipynb"))
     start_run_all(page)
     widget = panel.locator(".nba-fair").first
     widget.locator("svg.nba-bars").wait_for(state="attached", timeout=WIDGET_TIMEOUT)

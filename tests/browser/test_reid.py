@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import REPO, _safe_name
 from .test_lab import WIDGET_TIMEOUT, no_page_errors, open_notebook, start_run_all, wait_run_all
 
 try:
@@ -18,15 +15,6 @@ except ImportError:  # the `browser_requirements` fixture skips (or fails under 
     expect = None
 
 pytestmark = pytest.mark.browser
-NOTEBOOK = REPO / "notebooks" / "02_reidentification_risk.ipynb"
-
-
-@pytest.fixture
-def reid_notebook(lab_server: Any, request: pytest.FixtureRequest) -> Iterator[str]:
-    name = f"{_safe_name(request.node.nodeid)}.ipynb"
-    shutil.copy(NOTEBOOK, lab_server.root_dir / name)
-    yield name
-    lab_server.shutdown_sessions(name)
 
 
 def card_value(widget: Any, label: str) -> str:
@@ -35,9 +23,9 @@ def card_value(widget: Any, label: str) -> str:
     return card.locator(".nba-card-value").inner_text()
 
 
-def test_explorer_controls_chart_and_search(reid_notebook: str, page: Any, lab_server: Any,
+def test_explorer_controls_chart_and_search(notebook_named: Any, page: Any, lab_server: Any,
                                             artifacts: Path):
-    panel = open_notebook(page, lab_server, reid_notebook)
+    panel = open_notebook(page, lab_server, notebook_named("02_reidentification_risk.ipynb"))
     start_run_all(page)
     widget = panel.locator(".nba-risk")
     widget.locator(".nba-explorer").wait_for(state="attached", timeout=WIDGET_TIMEOUT)

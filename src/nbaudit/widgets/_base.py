@@ -55,6 +55,19 @@ class AuditWidget(anywidget.AnyWidget):
     def _handle_export(self, content: dict[str, Any]) -> None:
         self.send({"type": "markdown", "markdown": self.report_markdown()})
 
+    def store_frame(self, name: Any, frame: Any, **extra: Any) -> None:
+        """Put a result frame into the user's namespace (buttons that make a DataFrame)."""
+        name = str(name)
+        if not name.isidentifier():
+            raise ValueError(f"{name!r} is not a valid Python variable name.")
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            raise ValueError("No IPython kernel to store the DataFrame in.")
+        shell.user_ns[name] = frame
+        self.send({"type": "stored", "name": name, "rows": len(frame), **extra})
+
     def report_progress(self, fraction: float, message: str) -> None:
         """Publish progress, at most every 0.1 s (each update is a message to the browser)."""
         now = time.perf_counter()

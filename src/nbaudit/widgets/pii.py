@@ -142,15 +142,6 @@ class PiiScanWidget(AuditWidget):
         """Pseudonymize with the suggested handling; the new frame goes into a variable."""
         if self.scan is None:
             return
-        name = str(content.get("name") or "pseudonymized")
-        if not name.isidentifier():
-            raise ValueError(f"{name!r} is not a valid Python variable name.")
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None:
-            raise ValueError("No IPython kernel to store the DataFrame in.")
         result = self.scan.pseudonymize()
-        shell.user_ns[name] = result.frame
-        self.send({"type": "stored", "name": name, "rows": len(result.frame),
-                   "key_source": result.key_source})
+        self.store_frame(content.get("name") or "pseudonymized", result.frame,
+                         key_source=result.key_source)

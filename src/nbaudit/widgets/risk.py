@@ -210,18 +210,9 @@ class ReidRiskWidget(AuditWidget):
         """Store the chosen generalization as a new DataFrame in the user's namespace."""
         if self.risk is None:
             return
-        name = str(content.get("name") or "anonymized")
-        if not name.isidentifier():
-            raise ValueError(f"{name!r} is not a valid Python variable name.")
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None:
-            raise ValueError("No IPython kernel to store the DataFrame in.")
         k = min(max(1, int(self.target_k)), self.risk.encoding.n)
         frame = self.risk.apply(self._clean_levels(), k=k, max_suppression=self.max_suppression)
-        shell.user_ns[name] = frame
-        self.send({"type": "stored", "name": name, "rows": len(frame)})
+        self.store_frame(content.get("name") or "anonymized", frame)
 
     def report_markdown(self) -> str:
         if self.risk is None:
