@@ -281,48 +281,6 @@ def test_reid_tab_of_the_scan(notebook_copy: str, page: Any, lab_server: Any, ar
     no_page_errors(page)
 
 
-def test_export_to_report_cell(notebook_copy: str, page: Any, lab_server: Any, artifacts: Path):
-    panel = open_notebook(page, lab_server, notebook_copy)
-    start_run_all(page)
-    widget = wait_widget(panel)
-    wait_run_all(page)
-    n_cells = panel.locator(".jp-Cell").count()
-    widget.locator("button[data-action='export']").first.click()
-    expect(widget.locator(".nba-exported")).to_be_visible(timeout=30_000)
-    # inserted by nbaudit's labextension (not the fallback through the widget manager)
-    assert widget.locator(".nba-exported").get_attribute("data-route") == "event"
-    expect(panel.locator(".jp-Cell")).to_have_count(n_cells + 1)
-    # The new cell sits right below the widget's cell.
-    index = page.evaluate(
-        """() => {
-            const nb = window.jupyterapp.shell.currentWidget.content;
-            return nb.widgets.findIndex((c) => c.model.type === 'markdown'
-                && c.model.sharedModel.getSource().startsWith('## PII scan'));
-        }""")
-    widget_index = page.evaluate(
-        """() => {
-            const nb = window.jupyterapp.shell.currentWidget.content;
-            return nb.widgets.findIndex((c) => c.node.querySelector('.nba-pii'));
-        }""")
-    assert index == widget_index + 1
-    source = page.evaluate(
-        f"() => window.jupyterapp.shell.currentWidget.content.widgets[{index}]"
-        ".model.sharedModel.getSource()")
-    assert "| email | " in source and "EMAIL_ADDRESS" in source
-    from nbaudit import datasets
-
-    df = datasets.ecommerce(n=2_000, seed=7)
-    for value in list(df.email) + list(df.customer_name) + list(df.phone):
-        assert value not in source
-    page.evaluate(f"() => window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index}")
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
-    rendered = panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown h2", has_text="PII scan")
-    expect(rendered).to_be_visible(timeout=30_000)
-    rendered.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts / "lab_report_cell.png"))
-    no_page_errors(page)
-
-
 @pytest.fixture
 def report_notebook(lab_server: Any) -> Iterator[str]:
     name = "report_option.ipynb"
