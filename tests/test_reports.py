@@ -69,3 +69,13 @@ def test_data_handling_report_residual_risk(shop):
 def test_markdown_to_html_escapes():
     page = markdown_to_html("## T\n\n| a | b |\n|---|---|\n| <img src=x> | 1 |\n")
     assert "<img src=x>" not in page and "&lt;img src=x&gt;" in page
+
+
+def test_model_card_html_embeds_charts_offline():
+    credit = nbaudit.datasets.credit(800)
+    audit = nbaudit.audit_fairness(credit.repaid, credit.late_payments == 0,
+                                   sensitive_features=credit.age_group)
+    page = audit.model_card_html(model_name="Scorer")
+    assert page.count('class="plotly-graph-div"') == 3
+    assert "<h1>Model card: Scorer</h1>" in page
+    assert "<script src=\"https://cdn.plot.ly" not in page  # plotly.js embedded: offline

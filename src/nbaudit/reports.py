@@ -346,3 +346,21 @@ def markdown_to_html(markdown: str, title: str = "nbaudit report") -> str:
              "padding:4px 8px;font-size:13px;text-align:left}th{background:#f3f4f6}")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>")
+
+
+def model_card_html(audit: FairnessAudit, *, metrics: tuple[str, ...] = (
+        "selection_rate", "true_positive_rate", "false_positive_rate"),
+        include_plotlyjs: bool | str = True, **text: Any) -> str:
+    """The model card as one HTML page with its charts (plotly, intervals drawn on the bars).
+
+    `include_plotlyjs=True` embeds plotly.js (about 4 MB) so that the page works offline;
+    pass "cdn" for a small file that loads it from the web. `text` is as for `model_card`.
+    """
+    page = markdown_to_html(model_card(audit, **text), f"Model card: {text.get('model_name', '')}")
+    charts = []
+    for i, metric in enumerate(metrics):
+        figure = audit.figure(metric)
+        charts.append(figure.to_html(full_html=False,
+                                     include_plotlyjs=include_plotlyjs if i == 0 else False))
+    section = "<h2>Charts</h2>" + "".join(f"<div>{c}</div>" for c in charts)
+    return page.replace("</body>", section + "</body>")

@@ -539,6 +539,12 @@ class FairnessAudit:
 
         return model_card(self, **text)
 
+    def model_card_html(self, **text: Any) -> str:
+        """The model card as a standalone HTML page with plotly charts (works offline)."""
+        from ..reports import model_card_html
+
+        return model_card_html(self, **text)
+
     def __repr__(self) -> str:
         worst = [d for d in self.disparity_list if d.passes is False]
         return (f"FairnessAudit({len(self.data.labels)} groups of {', '.join(self.data.features)}"
