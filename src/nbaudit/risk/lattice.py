@@ -99,6 +99,7 @@ class Encoding:
         # Distinct combinations and their counts: every evaluation runs on these.
         matrix = np.column_stack(row_codes) if row_codes else np.zeros((self.n, 0), np.int64)
         self.base, self.row_to_base, self.weights = _distinct_rows(matrix)
+        self.base = np.asfortranarray(self.base)  # columns contiguous: every gather reads one
         self.q = len(qis)
         self.max_levels = tuple(a.max_level for a in self.attributes)
         self._last_classes: tuple[tuple[int, ...], np.ndarray, np.ndarray] | None = None
@@ -128,6 +129,12 @@ class Encoding:
         for i, (attr, level) in enumerate(zip(self.attributes, levels, strict=True)):
             key += attr.maps[level][self.base[:, i]].astype(np.int64) * radix
             radix *= attr.cardinality(level)
+        if radix <= max(1 << 20, len(key)):  # few possible classes: count them directly
+            sizes = np.bincount(key, weights=self.weights, minlength=radix)
+            present = np.flatnonzero(sizes)
+            lookup = np.empty(radix, dtype=np.int64)
+            lookup[present] = np.arange(len(present))
+            return lookup[key], sizes[present].astype(np.int64)
         ids, _ = pd.factorize(key)
         return ids.astype(np.int64), np.bincount(ids, weights=self.weights).astype(np.int64)
 
@@ -208,8 +215,14 @@ class Encoding:
                          closeness: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_values = len(self.sensitive_labels[name])
         pair = ids * n_values + self.base[:, column]
-        pair_ids, pair_keys = pd.factorize(pair)
-        pair_counts = np.bincount(pair_ids, weights=self.weights)
+        if n_classes * n_values <= max(1 << 20, len(pair)):  # few pairs possible: count them
+            all_counts = np.bincount(pair, weights=self.weights,
+                                     minlength=n_classes * n_values)
+            pair_keys = np.flatnonzero(all_counts)
+            pair_counts = all_counts[pair_keys]
+        else:
+            pair_ids, pair_keys = pd.factorize(pair)
+            pair_counts = np.bincount(pair_ids, weights=self.weights)
         pair_class = np.asarray(pair_keys) // n_values
         pair_value = np.asarray(pair_keys) % n_values
         distinct = np.bincount(pair_class, minlength=n_classes)
