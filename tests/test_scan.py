@@ -256,3 +256,20 @@ def test_presidio_runs_offline_and_says_so():
 def test_configure_rejects_missing_model():
     with pytest.raises(ValueError, match="not installed"):
         nbaudit.configure(ner_model="no_such_spacy_model_xyz")
+
+
+def test_presidio_labels_entities_nbaudit_lacks():
+    rng = np.random.default_rng(0)
+
+    def nhs() -> str:  # UK NHS numbers: 10 digits, mod-11 check digit
+        while True:
+            digits = list(rng.integers(0, 10, 9))
+            check = 11 - sum((10 - i) * d for i, d in enumerate(digits)) % 11
+            check = 0 if check == 11 else check
+            if check != 10:
+                return "".join(map(str, digits)) + str(check)
+
+    df = pd.DataFrame({"ref": [nhs() for _ in range(6_000)]})  # > 5,000: vectorised path
+    col = nbaudit.scan_pii(df).columns[0]
+    assert col.entity == "UK_NHS" and col.role == "identifier"
+    assert col.n_flagged == 6_000 and "Presidio UK_NHS recognizer" in col.evidence

@@ -72,3 +72,9 @@ def analyze(texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
              if h.entity_type not in _SKIP]
         )
     return out
+
+
+def recognizers(entity: str) -> list[Any]:
+    """Presidio's recognizers for one entity (their patterns and validators)."""
+    engine = analyzer(settings.ner_model)
+    return list(engine.registry.get_recognizers(language="en", entities=[entity]))

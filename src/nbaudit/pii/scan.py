@@ -652,10 +652,26 @@ def _presidio_value_entity(values: list[str], wanted: set[str] | None) -> tuple[
 
 
 def _presidio_mask(uniques: pa.Array, ent: str) -> np.ndarray:
+    """Flags over every distinct value for an entity only Presidio knows.
+
+    Presidio's analyzer costs about half a millisecond a value; on many values, its
+    recognizers' own patterns run vectorised instead, and their validators on the matches.
+    """
     values = uniques.to_pylist()
     out = np.zeros(len(values), dtype=bool)
-    for i, hits in enumerate(presidio_engine.analyze(values)):
-        out[i] = any(h[2] == ent and h[0] == 0 for h in hits)
+    if len(values) <= 5_000:
+        for i, hits in enumerate(presidio_engine.analyze(values)):
+            out[i] = any(h[2] == ent and h[0] == 0 for h in hits)
+        return out
+    for recognizer in presidio_engine.recognizers(ent):
+        regexes = [p.regex for p in getattr(recognizer, "patterns", [])]
+        if not regexes:
+            continue
+        combined = "|".join(f"(?:{r})" for r in regexes)
+        matched = pd.Series(values, dtype=object).str.fullmatch(combined).fillna(False)
+        for i in np.flatnonzero(matched.to_numpy(dtype=bool)):
+            verdict = recognizer.validate_result(values[i])
+            out[i] = verdict is not False
     return out
 
 
