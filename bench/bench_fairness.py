@@ -56,17 +56,16 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
 import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from _common import block_network, met, network_report, package_version, timed
 
 T = TypeVar("T")
 
@@ -111,29 +110,7 @@ FULL = Config(rows=ROWS, fl_runs=3, fl_thresholds=(0.25, 0.5, 0.75), naive_boot=
 QUICK = Config(rows=QUICK_ROWS, fl_runs=3, fl_thresholds=(0.5,), naive_boot=100, fl_boot=1)
 
 
-# --- network guard ----------------------------------------------------------------------
-_network_attempts: list[str] = []
-
-
-def block_network() -> None:
-    """Refuse (and record) every outgoing internet connection for the rest of the run."""
-    original_connect = socket.socket.connect
-
-    def guarded_connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            _network_attempts.append(repr(address))
-            raise OSError(f"bench_fairness.py runs offline; refused a connection to {address!r}")
-        original_connect(self, address)
-
-    socket.socket.connect = guarded_connect  # type: ignore[method-assign]
-
-
 # --- timing and comparison helpers ------------------------------------------------------
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
-    """Call `fn` once: (result, seconds)."""
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
 
 
 def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
@@ -153,10 +130,6 @@ def fmt_s(seconds: float) -> str:
 
 def fmt_runs(times: Sequence[float]) -> str:
     return ", ".join(fmt_s(t) for t in times)
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 def same(ok: bool) -> str:
@@ -574,11 +547,6 @@ def run_part_c(cfg: Config, data: Data) -> PartC:
 
 
 # --- summary ----------------------------------------------------------------------------
-def package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 def print_summary(cfg: Config, quick: bool, a: PartA, b: PartB, c: PartC) -> None:
@@ -615,8 +583,7 @@ def print_summary(cfg: Config, quick: bool, a: PartA, b: PartB, c: PartC) -> Non
           f"{NB_RUNS} (nbaudit) and {cfg.fl_runs} (fairlearn)")
     libs = ["nbaudit", "numpy", "pandas", "fairlearn", "scikit-learn"]
     print("versions: " + ", ".join(f"{n} {package_version(n)}" for n in libs))
-    print(f"network connections attempted: {len(_network_attempts)}"
-          + (f" ({', '.join(_network_attempts[:3])})" if _network_attempts else ""))
+    print(network_report())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -633,7 +600,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.rows is not None:
         cfg = Config(args.rows, cfg.fl_runs, cfg.fl_thresholds, cfg.naive_boot, cfg.fl_boot)
 
-    block_network()
+    block_network("bench_fairness.py")
     total_start = time.perf_counter()
     import nbaudit  # noqa: F401  (import outside the timings)
 

@@ -33,17 +33,16 @@ import importlib
 import logging
 import os
 import platform
-import socket
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import pandas as pd
+from _common import block_network, met, network_report, package_version, timed
 from frames import EXPECTED, faker_frame, large_frame
 
 T = TypeVar("T")
@@ -59,29 +58,7 @@ PAGE_RUNS = 5
 NONE = "NONE"
 
 
-# --- network guard ----------------------------------------------------------------------
-_network_attempts: list[str] = []
-
-
-def block_network() -> None:
-    """Refuse (and record) every outgoing internet connection for the rest of the run."""
-    original_connect = socket.socket.connect
-
-    def guarded_connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            _network_attempts.append(repr(address))
-            raise OSError(f"bench_pii.py runs offline; refused a connection to {address!r}")
-        original_connect(self, address)
-
-    socket.socket.connect = guarded_connect  # type: ignore[method-assign]
-
-
 # --- timing helpers ---------------------------------------------------------------------
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
-    """Call `fn` once: (result, seconds)."""
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
 
 
 def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
@@ -97,10 +74,6 @@ def fmt_s(seconds: float) -> str:
     if seconds < 10:
         return f"{seconds:.3f} s"
     return f"{seconds:.1f} s"
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 def heading(text: str) -> None:
@@ -320,11 +293,6 @@ def run_part_b(rows: int) -> PartB:
 
 
 # --- summary ----------------------------------------------------------------------------
-def package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 def print_summary(a: PartA, b: PartB | None) -> None:
@@ -359,8 +327,7 @@ def print_summary(a: PartA, b: PartB | None) -> None:
     libs = ["nbaudit", "pandas", "pyarrow", "presidio-analyzer", "presidio-structured", "Faker"]
     print("versions: " + ", ".join(f"{n} {package_version(n)}" for n in libs))
     print("Presidio: pattern recognizers only (no_op NLP engine, no spaCy model), offline")
-    print(f"network connections attempted: {len(_network_attempts)}"
-          + (f" ({', '.join(_network_attempts[:3])})" if _network_attempts else ""))
+    print(network_report())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -377,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     # Set before nbaudit or Presidio is imported: nothing may look for models online.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    block_network()
+    block_network("bench_pii.py")
     total_start = time.perf_counter()
     a = run_part_a(args.quick)
     b = None

@@ -57,7 +57,6 @@ import json
 import os
 import platform
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -65,12 +64,12 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from _common import block_network, met, network_report, package_version, timed
 
 T = TypeVar("T")
 
@@ -125,29 +124,7 @@ TARGET_SEARCH_MAX_S = 2.0
 SEARCH_RUNS = 5
 
 
-# --- network guard ----------------------------------------------------------------------
-_network_attempts: list[str] = []
-
-
-def block_network() -> None:
-    """Refuse (and record) every outgoing internet connection for the rest of the run."""
-    original_connect = socket.socket.connect
-
-    def guarded_connect(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            _network_attempts.append(repr(address))
-            raise OSError(f"bench_risk.py runs offline; refused a connection to {address!r}")
-        original_connect(self, address)
-
-    socket.socket.connect = guarded_connect  # type: ignore[method-assign]
-
-
 # --- timing helpers ---------------------------------------------------------------------
-def timed(fn: Callable[[], T]) -> tuple[T, float]:
-    """Call `fn` once: (result, seconds)."""
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
 
 
 def median_time(fn: Callable[[], T], runs: int) -> tuple[T, float, list[float]]:
@@ -168,10 +145,6 @@ def fmt_s(seconds: float) -> str:
 
 def runs_text(times: list[float]) -> str:
     return ", ".join(fmt_s(t) for t in times)
-
-
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
 
 
 def same(ok: bool) -> str:
@@ -214,13 +187,6 @@ def reset_peak_rss() -> bool:
         return False
     now, peak = proc_status_mb("VmRSS"), proc_status_mb("VmHWM")
     return now is not None and peak is not None and peak <= now + 1.0
-
-
-def package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 # --- pycanon ----------------------------------------------------------------------------
@@ -789,8 +755,7 @@ def print_summary(a: PartA | None, b: PartB | None, c: dict[str, Any] | None,
     libs = ["nbaudit", "pandas", "numpy", "pycanon", "typing-extensions"]
     print("versions: " + ", ".join(f"{n} {package_version(n)}" for n in libs)
           + ("" if anonymity is not None else " (pycanon not usable: comparisons skipped)"))
-    print(f"network connections attempted: {len(_network_attempts)}"
-          + (f" ({', '.join(_network_attempts[:3])})" if _network_attempts else ""))
+    print(network_report())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -809,7 +774,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--rows must be at least 1,000")
     rows = args.rows or (QUICK_ROWS if args.quick else FULL_ROWS)
 
-    block_network()
+    block_network("bench_risk.py")
     if args.child == "adult-cold":
         print(json.dumps(child_adult_cold(args.data)))
         return

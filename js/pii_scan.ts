@@ -409,24 +409,21 @@ function render({ model, el }: RenderProps<Model>) {
     draw();
   };
   const redraw = () => draw();
-  model.on("change:page_data", onPage);
-  model.on("change:summary", redraw);
-  model.on("change:status", redraw);
-  model.on("change:progress", redraw);
-  model.on("change:error", redraw);
-  model.on("msg:custom", onMsg);
-  model.on("change:reid", redraw);
+  const listeners: Array<[string, (msg?: unknown) => void]> = [
+    ["change:page_data", onPage],
+    ["change:summary", redraw],
+    ["change:status", redraw],
+    ["change:progress", redraw],
+    ["change:error", redraw],
+    ["change:reid", redraw],
+    ["msg:custom", onMsg],
+  ];
+  for (const [event, fn] of listeners) model.on(event, fn);
   draw();
   return () => {
-    model.off("change:reid", redraw);
+    for (const [event, fn] of listeners) model.off(event, fn);
     ui.reidCleanup?.();
     exporter.cleanup();
-    model.off("change:page_data", onPage);
-    model.off("change:summary", redraw);
-    model.off("change:status", redraw);
-    model.off("change:progress", redraw);
-    model.off("change:error", redraw);
-    model.off("msg:custom", onMsg);
   };
 }
 

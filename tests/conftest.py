@@ -35,3 +35,10 @@ def shell():
     ip = start_ipython() or IPython.get_ipython()
     ip.run_line_magic("load_ext", "nbaudit")
     return ip
+
+
+def recording(widget):
+    """Keep the messages a widget sends to the browser in `widget.sent` (no comm needed)."""
+    widget.sent = []
+    widget.send = lambda content, buffers=None: widget.sent.append(content)
+    return widget

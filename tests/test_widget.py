@@ -6,6 +6,7 @@ import json
 import logging
 
 import pytest
+from conftest import recording
 
 import nbaudit
 from nbaudit.widgets import PiiScanWidget
@@ -14,9 +15,7 @@ from nbaudit.widgets import PiiScanWidget
 @pytest.fixture()
 def widget(shop_df):
     w = PiiScanWidget(nbaudit.scan_pii(shop_df))
-    w.sent = []
-    w.send = lambda content, buffers=None: w.sent.append(content)
-    return w
+    return recording(w)
 
 
 def state_text(w) -> str:

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import recording
 
 import nbaudit
 from nbaudit.widgets.fairness import FairnessWidget
@@ -19,9 +20,7 @@ def widget():
     y = rng.integers(0, 2, n)
     score = np.clip(0.35 * y + 0.5 * rng.random(n) + np.where(g == "b", -0.1, 0), 0, 1)
     w = FairnessWidget(nbaudit.audit_fairness(y, y_score=score, sensitive_features=g))
-    w.sent = []
-    w.send = lambda content, buffers=None: w.sent.append(content)
-    return w
+    return recording(w)
 
 
 def test_state_is_json_with_intervals_and_no_rows(widget):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import recording
 
 import nbaudit
 from nbaudit.widgets import ReidRiskWidget
@@ -15,9 +16,7 @@ QIS = ["age", "zip_code", "sex", "date_of_birth"]
 @pytest.fixture()
 def widget(shop_df):
     w = ReidRiskWidget.from_frame(shop_df, QIS, ["health_condition"], k=5, max_suppression=0.04)
-    w.sent = []
-    w.send = lambda content, buffers=None: w.sent.append(content)
-    return w
+    return recording(w)
 
 
 def state_text(w) -> str:

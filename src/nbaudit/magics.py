@@ -16,6 +16,15 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+def _parse(magic: Any, line: str) -> Any:
+    """Parse a magic's line; argparse's errors (and its SystemExit) become a UsageError."""
+    try:
+        return parse_argstring(magic, line)
+    except (UsageError, SystemExit) as exc:
+        raise UsageError(f"Could not parse {line!r}: {exc}. "
+                         f"See %{magic.__name__}? for the options.") from None
+
+
 @magics_class
 class AuditMagics(Magics):
     """``%pii_scan`` and ``%reid_risk``."""
@@ -59,12 +68,7 @@ class AuditMagics(Magics):
         %pii_scan df -o scan --sample 5000 --columns name,email,notes
         %pii_scan df --entities EMAIL_ADDRESS,PHONE_NUMBER --min-score 0.6
         """
-        try:
-            args = parse_argstring(self.pii_scan, line)
-        except (UsageError, SystemExit) as exc:  # SystemExit: argparse's "bad option"
-            raise UsageError(
-                f"Could not parse {line!r}: {exc}. See %pii_scan? for the options."
-            ) from None
+        args = _parse(self.pii_scan, line)
         frame = self._resolve(" ".join(args.frame))
 
         from .widgets import PiiScanWidget
@@ -120,12 +124,7 @@ class AuditMagics(Magics):
         %reid_risk df --qi age,zip_code,sex,date_of_birth --sensitive health_condition
         %reid_risk df --qi age,zip --k 10 --max-suppression 0.02 -o risk
         """
-        try:
-            args = parse_argstring(self.reid_risk, line)
-        except (UsageError, SystemExit) as exc:
-            raise UsageError(
-                f"Could not parse {line!r}: {exc}. See %reid_risk? for the options."
-            ) from None
+        args = _parse(self.reid_risk, line)
         frame = self._resolve(" ".join(args.frame))
 
         from .widgets import ReidRiskWidget
@@ -179,12 +178,7 @@ class AuditMagics(Magics):
         %fairness df --y-true approved --score proba --sensitive age_group
         %fairness model X_test y_test --sensitive sex
         """
-        try:
-            args = parse_argstring(self.fairness, line)
-        except (UsageError, SystemExit) as exc:
-            raise UsageError(
-                f"Could not parse {line!r}: {exc}. See %fairness? for the options."
-            ) from None
+        args = _parse(self.fairness, line)
         from .fairness import audit_fairness
         from .widgets.fairness import FairnessWidget
 
