@@ -93,3 +93,11 @@ def test_bad_handling_messages(shop):
     assert out.email.str.contains(r"\*\*\*@").all()
     nulls = pd.DataFrame({"email": ["a@example.com", None, np.nan]})
     assert nbaudit.scan_pii(nulls).pseudonymize(key=KEY).frame.email.isna().sum() == 2
+
+
+def test_free_text_loses_the_rows_own_identifiers():
+    df = nbaudit.datasets.ecommerce(2_000, seed=7)
+    out = nbaudit.scan_pii(df).pseudonymize(key=KEY).frame
+    for column in ("customer_name", "email", "phone"):
+        leaked = [v for v in df[column] if out.review.str.contains(v, regex=False).any()]
+        assert leaked == [], (column, leaked[:3])

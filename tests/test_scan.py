@@ -273,3 +273,23 @@ def test_presidio_labels_entities_nbaudit_lacks():
     col = nbaudit.scan_pii(df).columns[0]
     assert col.entity == "UK_NHS" and col.role == "identifier"
     assert col.n_flagged == 6_000 and "Presidio UK_NHS recognizer" in col.evidence
+
+
+def test_a_rows_own_identifiers_are_masked_in_its_free_text():
+    df = nbaudit.datasets.ecommerce(2_000, seed=7)
+    scan = nbaudit.scan_pii(df)
+    row = df.index[df.review.str.contains("Olivia Ivanova")][0]  # a name the lexicon misses
+    page = scan.page(int(row) // 20, 20, columns=["review"])
+    text = json.dumps(page)
+    assert "Olivia Ivanova" not in text
+    assert "Olivia Ivanova" in json.dumps(scan.page(int(row) // 20, 20, columns=["review"],
+                                                    reveal=True))
+
+
+def test_no_page_of_the_demo_data_shows_a_flagged_value():
+    df = nbaudit.datasets.ecommerce(2_000, seed=7)
+    scan = nbaudit.scan_pii(df)
+    pages = json.dumps([scan.page(p, 100) for p in range(20)])
+    for column in ("customer_name", "email", "phone", "street_address", "payment_card"):
+        leaked = [v for v in df[column] if v in pages]
+        assert leaked == [], (column, leaked[:3])

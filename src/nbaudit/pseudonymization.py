@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .pii.masking import mask_value
-from .pii.text import find_in_text
+from .pii.scan import cell_text
+from .pii.text import find_in_text, known_spans, merge_spans
 
 if TYPE_CHECKING:
     from .pii.scan import PiiScan
@@ -171,6 +172,8 @@ def pseudonymize(
                              "dictionary; 'tokenize' uses a secret key instead.")
         chosen[name] = value
     out = df.copy()
+    own = [c for c in scan.columns if c.role == "identifier" and c.name in df.columns
+           and c.entity not in ("FREE_TEXT", "ID_NUMBER")]
     mapping: dict[str, str] = {}
     notes: list[str] = []
     drop = []
@@ -208,6 +211,17 @@ def pseudonymize(
                 return tok
             return _mask_keep_last(text, entity)
 
+        if entity == "FREE_TEXT" and own:
+            # Row by row: each row's own identifiers are redacted in its text too.
+            rows = df[[c.name for c in own]].itertuples(index=False, name=None)
+            out[name] = pd.Series(
+                [value if value is None or (isinstance(value, float) and np.isnan(value))
+                 else _redact(cell_text(value), action, secret, mapping, email_format,
+                              [(cell_text(v).strip(), c.entity)
+                               for v, c in zip(ids, own, strict=True)])
+                 for value, ids in zip(series.tolist(), rows, strict=True)],
+                index=out.index, dtype=object)
+            continue
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         converted = np.array([one(u) for u in uniques], dtype=object)
         values = np.where(codes >= 0, converted[np.maximum(codes, 0)] if len(converted) else None,
@@ -224,9 +238,12 @@ def pseudonymize(
 
 
 def _redact(text: str, action: str, secret: Secret, mapping: dict[str, str],
-            email_format: bool) -> str:
+             email_format: bool, known: list[tuple[str, str]] | None = None) -> str:
     pieces, pos = [], 0
-    for start, end, ent, _ in find_in_text(text):
+    hits = find_in_text(text)
+    if known:
+        hits = merge_spans(hits, known_spans(text, known))
+    for start, end, ent, _ in hits:
         pieces.append(text[pos:start])
         span = text[start:end]
         if action == "tokenize" and ent != "SECRET":

@@ -18,7 +18,7 @@ from . import detect, patterns, presidio_engine
 from .entities import ENTITIES, LEVEL_RANK, entity
 from .headers import header_hints
 from .masking import mask_value, truncate
-from .text import NAME_PAIR_RE2, TEXT_ENTITIES, find_in_text, merge_spans
+from .text import NAME_PAIR_RE2, TEXT_ENTITIES, find_in_text, known_spans, merge_spans
 
 Progress = Callable[[float, str], None]
 
@@ -200,13 +200,23 @@ class PiiScan:
         page = min(max(0, int(page)), n_pages - 1)
         rows = positions[page * size : (page + 1) * size]
         block = self.frame.iloc[rows, [c.position for c in reports]]
+        # A row's own identifiers (its name, email...) are masked wherever they recur in its
+        # free text, even where the text patterns alone would not find them.
+        own = [c for c in self.columns if c.role == "identifier"
+               and c.entity not in ("FREE_TEXT", "ID_NUMBER")]
+        own_values = self.frame.iloc[rows, [c.position for c in own]] if own else None
+        has_text = any(c.entity == "FREE_TEXT" for c in reports)
         out_rows = []
         for i, row in enumerate(rows):
+            known = []
+            if has_text and own_values is not None:
+                known = [(cell_text(v).strip(), c.entity)
+                         for v, c in zip(own_values.iloc[i].tolist(), own, strict=True)]
             cells = []
             for j, c in enumerate(reports):
                 value = block.iat[i, j]
                 flagged = c.position in self._flags and bool(self._flags[c.position][row])
-                cells.append(_cell_segments(value, c, flagged, reveal))
+                cells.append(_cell_segments(value, c, flagged, reveal, known))
             out_rows.append({"row": int(row), "cells": cells})
         return {
             "page": page,
@@ -285,18 +295,20 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool) -> list[list[str]]:
+def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool,
+                   known: list[tuple[str, str]] | None = None) -> list[list[str]]:
     text = cell_text(value)
     if c.entity not in ("NONE", "FREE_TEXT") and text:
         # A column labelled as personal data is masked whole: a name the lexicon missed
         # is still a name. Only cells that matched are highlighted.
         shown = text if reveal else mask_value(text.strip(), c.entity)
         return [[truncate(shown), c.entity if flagged else "~" + c.entity]]
-    if not flagged:
+    extra = known_spans(text, known) if c.entity == "FREE_TEXT" and known else []
+    if not flagged and not extra:
         return [[truncate(text), ""]]
     segments: list[list[str]] = []
     pos = 0
-    hits = find_in_text(text)
+    hits = merge_spans(find_in_text(text), extra) if extra else find_in_text(text)
     if settings.ner_model:
         hits = merge_spans(hits, presidio_engine.analyze([text[:_MAX_TEXT]])[0])
     for start, end, ent, _ in hits:

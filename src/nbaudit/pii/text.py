@@ -128,3 +128,17 @@ def _names_in(text: str) -> list[tuple[int, int, str, float]]:
         if surname in last or surname.replace("'", "").replace("’", "") in last:
             hits.append((a.start(), b.end(), "PERSON", 0.5))
     return hits
+
+
+def known_spans(text: str, known: list[tuple[str, str]]) -> list[tuple[int, int, str, float]]:
+    """Where given values (a row's own name, email...) recur in a text: (start, end, entity,
+    score). Values under 4 characters are skipped (too common to mean anything)."""
+    spans = []
+    for value, ent in known:
+        if len(value) < 4:
+            continue
+        start = text.find(value)
+        while start >= 0:
+            spans.append((start, start + len(value), ent, 0.9))
+            start = text.find(value, start + len(value))
+    return spans
