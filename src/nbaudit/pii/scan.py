@@ -554,12 +554,17 @@ def _classify(
     stringy = not (pd.api.types.is_numeric_dtype(series.dtype)
                    or isinstance(series.dtype, pd.CategoricalDtype))
     if stringy and shape.mean_tokens >= 1.5 and (entities is None or text_entities):
-        candidate = _text_candidates(uniques, text_entities)
         text_pick = pick[:_TEXT_SAMPLE_CELLS]
         n_text = len(text_pick)
+        # The RE2 pre-filter runs on the sample's distinct values first; over every distinct
+        # value only once the column turns out to be free text with PII.
+        sample_codes_text = np.unique(codes[text_pick])
+        sample_candidate = _text_candidates(uniques.take(pa.array(sample_codes_text)),
+                                            text_entities)
+        likely = set(sample_codes_text[sample_candidate].tolist())
         hits_by_code: dict[int, list] = {}
         for code in codes[text_pick]:
-            if not candidate[code]:
+            if code not in likely:
                 continue
             if code not in hits_by_code:
                 hits_by_code[code] = find_in_text(uniques[int(code)].as_py()[:_MAX_TEXT],
@@ -583,6 +588,7 @@ def _classify(
         if hit_cells >= 3 and text_share >= _TEXT_MIN_SHARE and text_conf >= min_score:
             # Exact count: cells with a hit that needs no validation are flagged in RE2;
             # only the other candidates go through the Python validators.
+            candidate = _text_candidates(uniques, text_entities)
             mask_u = candidate & detect._np(pc.match_substring_regex(uniques, patterns.SURE_RE2))
             for code in np.flatnonzero(candidate & ~mask_u):
                 hits = hits_by_code.get(int(code))
