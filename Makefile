@@ -27,8 +27,9 @@ $(STAMP): pyproject.toml package.json package-lock.json labextension/package.jso
 build-js:
 	npm run --silent build
 
+# Root (containers, CI machines) must say so to Jupyter.
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/01_pii_scan.ipynb
+	$(VENV)/bin/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/01_pii_scan.ipynb
 
 # Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads one).
 chromium:
