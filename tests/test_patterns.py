@@ -130,10 +130,13 @@ def test_find_in_text_spans_and_validators():
     assert all(a[1] <= b[0] for a, b in zip(hits, hits[1:], strict=False))  # no overlaps
 
 
-def test_repeated_names_give_disjoint_spans():
-    hits = find_in_text("Anna Smith Anna Smith Anna")
+def test_repeated_names_give_disjoint_spans_covering_every_name():
+    text = "Anna Smith Anna Smith Anna"
+    hits = find_in_text(text)
     assert all(a[1] <= b[0] for a, b in zip(hits, hits[1:], strict=False))
-    assert [h[2] for h in hits] == ["PERSON", "PERSON"]
+    assert {h[2] for h in hits} == {"PERSON"}
+    covered = {i for s, e, _, _ in hits for i in range(s, e)}
+    assert set(range(0, 21)) <= covered  # both "Anna Smith" in full
 
 
 def test_find_in_text_entity_filter():

@@ -7,6 +7,7 @@ Load the magics with ``%load_ext nbaudit``; the same analyses are plain function
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from . import datasets
 from .config import configure
@@ -14,6 +15,9 @@ from .fairness import FairnessAudit, Mitigation, audit_fairness
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii
 from .pseudonymization import pseudonymize, reverse_tokens, set_secret
 from .risk import Hierarchy, RiskAssessment, RiskFigures, SearchResult, assess_risk
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 try:
     __version__ = version("nbaudit")
@@ -44,7 +48,7 @@ __all__ = [
 ]
 
 
-def load_ipython_extension(ipython) -> None:  # noqa: ANN001 - IPython's signature
+def load_ipython_extension(ipython: InteractiveShell) -> None:
     """Register %pii_scan, %reid_risk and %fairness (called by ``%load_ext nbaudit``)."""
     from .magics import AuditMagics
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
@@ -29,11 +30,20 @@ def _parse(magic: Any, line: str) -> Any:
 class AuditMagics(Magics):
     """``%pii_scan`` and ``%reid_risk``."""
 
+    @property
+    def _ip(self) -> InteractiveShell:
+        """The shell the magics were registered with (`Magics.shell` is optional in its type)."""
+        shell = self.shell
+        if shell is None:
+            raise UsageError("nbaudit's magics need an IPython shell: run %load_ext nbaudit.")
+        return shell
+
     def _resolve(self, expression: str) -> Any:
         if not expression:
             raise UsageError("Name a DataFrame, for example: %pii_scan df")
+        shell = self._ip
         try:
-            return self.shell.ev(expression)
+            return shell.ev(expression)
         except NameError:
             raise UsageError(
                 f"{expression!r} is not defined. Create or load the DataFrame first, "
@@ -94,7 +104,7 @@ class AuditMagics(Magics):
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         if args.output:
-            self.shell.user_ns[args.output] = scan
+            self._ip.user_ns[args.output] = scan
 
     @magic_arguments()
     @argument("frame", nargs="*", help="The DataFrame (a variable or expression).")
@@ -147,7 +157,7 @@ class AuditMagics(Magics):
         widget.auto_export = args.report
         display(widget)
         if args.output:
-            self.shell.user_ns[args.output] = widget.risk
+            self._ip.user_ns[args.output] = widget.risk
 
     @magic_arguments()
     @argument("inputs", nargs="*",
@@ -234,7 +244,7 @@ class AuditMagics(Magics):
         widget.estimator, widget.features = estimator, features
         display(widget)
         if args.output:
-            self.shell.user_ns[args.output] = audit
+            self._ip.user_ns[args.output] = audit
 
     def _sensitive_columns(self, features: Any, names: list[str]) -> Any:
         import pandas as pd

@@ -33,6 +33,7 @@ METRIC_LABELS = {
     "accuracy": "accuracy",
     "base_rate": "base rate (share of true positives)",
 }
+DisparityKind = Literal["difference", "ratio"]
 DEFAULT_THRESHOLDS = {"ratio": 0.8, "difference": 0.1}
 
 
@@ -211,7 +212,7 @@ class Disparity:
 
     name: str
     value: float
-    kind: Literal["difference", "ratio"]
+    kind: DisparityKind
     threshold: float
     passes: bool | None
     groups: tuple[Any, Any] | None
@@ -224,7 +225,8 @@ class Disparity:
                 "note": self.note}
 
 
-def _spread(values: np.ndarray, labels: list[Any], kind: str) -> tuple[float, tuple | None]:
+def _spread(values: np.ndarray, labels: list[Any],
+            kind: DisparityKind) -> tuple[float, tuple[Any, Any] | None]:
     ok = ~np.isnan(values)
     if ok.sum() < 2:
         return float("nan"), None
@@ -240,23 +242,27 @@ def disparities(metrics: dict[str, np.ndarray], labels: list[Any],
                 thresholds: Mapping[str, float] | None = None) -> list[Disparity]:
     """Demographic parity, disparate impact, equal opportunity and equalized odds."""
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    out = []
+    out: list[Disparity] = []
     if len(labels) < 2:
         note = "only one group: disparities are undefined"
-        for name, kind in [("demographic_parity_difference", "difference"),
-                           ("demographic_parity_ratio", "ratio"),
-                           ("disparate_impact_ratio", "ratio"),
-                           ("equal_opportunity_difference", "difference"),
-                           ("equalized_odds_difference", "difference"),
-                           ("equalized_odds_ratio", "ratio")]:
+        undefined: list[tuple[str, DisparityKind]] = [
+            ("demographic_parity_difference", "difference"),
+            ("demographic_parity_ratio", "ratio"),
+            ("disparate_impact_ratio", "ratio"),
+            ("equal_opportunity_difference", "difference"),
+            ("equalized_odds_difference", "difference"),
+            ("equalized_odds_ratio", "ratio"),
+        ]
+        for name, kind in undefined:
             out.append(Disparity(name, float("nan"), kind, limits[kind], None, None, note))
         return out
 
-    def make(name: str, value: float, kind: str, groups: tuple | None, note: str = "") -> None:
+    def make(name: str, value: float, kind: DisparityKind, groups: tuple[Any, Any] | None,
+             note: str = "") -> None:
         limit = limits[kind]
         passes = None if math.isnan(value) else (value <= limit if kind == "difference"
                                                  else value >= limit)
-        out.append(Disparity(name, value, kind, limit, passes, groups, note))  # type: ignore[arg-type]
+        out.append(Disparity(name, value, kind, limit, passes, groups, note))
 
     sel = metrics["selection_rate"]
     d, g = _spread(sel, labels, "difference")

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import lexicons, patterns
+from . import lexicons, names, patterns
 
 
 def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -106,7 +106,9 @@ def date_time(arr: pa.Array, hinted: bool) -> np.ndarray:
 def date_of_birth(arr: pa.Array, hinted: bool) -> np.ndarray:
     if not hinted:
         return np.zeros(len(arr), dtype=bool)
-    mask = date_time(arr, hinted)
+    # Also compact dates (19771216), which only a header makes a date of birth.
+    mask = date_time(arr, hinted) | full_match(
+        arr, r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
     years = pc.extract_regex(arr, r"(?P<y>(?:19|20)[0-9]{2})")
     year = pc.cast(pc.struct_field(years, "y"), pa.int64(), safe=False)
     plausible = _np(pc.and_(pc.greater_equal(year, 1900),
@@ -146,7 +148,9 @@ def postal_code(arr: pa.Array, hinted: bool) -> np.ndarray:
 def location(arr: pa.Array, hinted: bool) -> np.ndarray:
     street = full_match(arr, patterns.FULL["LOCATION"]) & ~full_match(arr, patterns.FULL["URL"])
     if not hinted:
-        return street
+        # Without an address header a number and words ("1992 Summer", "3 Pack") are not an
+        # address: a street-type word must be there too.
+        return street & _np(pc.match_substring_regex(arr, patterns.STREET_WORD_RE2))
     # Under an "address" header, words with a number are an address in any local format
     # ("Studio 33, Jackson Mission", "Nohlmansweg 21/85").
     street |= _np(pc.match_substring_regex(arr, r"\p{L}{3}")) & _np(
@@ -164,46 +168,55 @@ def street_address(arr: pa.Array) -> np.ndarray:
     return full_match(arr, patterns.FULL["LOCATION"])
 
 
-_TITLE_RE = r"^(?i:(?:" + "|".join(t.replace(".", r"\.") for t in lexicons.TITLES) + r")\.? )+"
-_SUFFIX_RE = r"(?i:,? (?:" + "|".join(s.replace(".", r"\.") for s in lexicons.SUFFIXES) + r")\.?)+$"
+# Latitude/longitude pairs ("[40.748, -73.993]", "40.748,-73.993"): where a person was.
+_COORD = r"-?(?:[0-8]?[0-9]|90)\.[0-9]{3,10}"
+_COORD_PAIR = rf"[\[(]?{_COORD}, ?-?(?:1[0-7][0-9]|[0-9]?[0-9]|180)\.[0-9]{{3,10}}[\])]?"
 
 
-def _name_parts(arr: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray]:
-    text = pc.replace_substring_regex(arr, r"\s+", " ")
-    text = pc.replace_substring_regex(text, _TITLE_RE, "")
-    text = pc.replace_substring_regex(text, _SUFFIX_RE, "")
-    # "Doe, Jane" -> "Jane Doe"
-    text = pc.replace_substring_regex(text, r"^([^,]{1,40}), ([^,]{1,40})$", r"\2 \1")
-    unaccented = pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), r"\p{Mn}", "")
-    folded = pc.utf8_upper(unaccented)
-    folded = pc.replace_substring(folded, "ß", "SS")
-    first = pc.struct_field(pc.extract_regex(folded, r"^(?P<f>[A-Z'’]+)"), "f")
-    # The last word, or its last part for double-barrelled names (FISCHER-BENDER).
-    last = pc.struct_field(pc.extract_regex(folded, r"(?P<l>[A-Z'’]+)$"), "l")
-    barrel = pc.struct_field(pc.extract_regex(folded, r"(?P<p>[A-Z'’]+)-[A-Z'’]+$"), "p")
-    # 1-4 capitalised alphabetic tokens (hyphens, apostrophes, dots and particles allowed).
-    token = r"(?:\p{Lu}[\p{L}'’.\-]*|van|von|de|del|della|der|den|di|da|du|la|le|y|bin|al|zu|dos)"
-    shaped = _np(pc.match_substring_regex(text, rf"^{token}(?: {token})*$"))
-    return first, last, barrel, shaped
+def geo_coordinate(arr: pa.Array, hinted: bool) -> np.ndarray:
+    mask = full_match(arr, _COORD_PAIR)
+    if hinted:  # one coordinate per column under a latitude/longitude header
+        mask |= full_match(arr, r"-?[0-9]{1,3}\.[0-9]{3,12}")
+    return mask
 
 
 def person(arr: pa.Array, hinted: bool) -> np.ndarray:
-    first, last, barrel, shaped = _name_parts(arr)
-    known_first = _in_set(first, lexicons.first_names())
-    known_last = _in_set(last, lexicons.last_names())
-    known_last |= _in_set(barrel, lexicons.last_names())
-    n_tokens = np.asarray(
-        pc.fill_null(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 0)
-    ) + 1
-    multi = n_tokens >= 2
-    if hinted:
-        # A "first_name"/"nom" column may hold one token per cell.
-        return shaped & (known_first | known_last)
-    return shaped & multi & (n_tokens <= 5) & (known_first | known_last)
+    return names.name_mask(arr, hinted)
 
 
 def gender(arr: pa.Array, hinted: bool) -> np.ndarray:
-    return in_lexicon(arr, lexicons.GENDER_VALUES)
+    mask = in_lexicon(arr, lexicons.GENDER_VALUES)
+    if not hinted:
+        # One or two letters (F/M, F/P) are codes of anything (felony/misdemeanour, full or
+        # part time); only words such as "female" say gender without a header.
+        mask &= np.asarray(pc.greater_equal(pc.utf8_length(arr), 3), dtype=bool)
+    return mask
+
+
+def place(arr: pa.Array, hinted: bool) -> np.ndarray:
+    """Cities (over 15,000 people), countries and US states, by name (GeoNames)."""
+    folded = pc.utf8_lower(pc.replace_substring_regex(arr, r"\s+", " "))
+    return np.fromiter((names.fold(v) in names.places() if v else False
+                        for v in folded.to_pylist()), dtype=bool, count=len(arr))
+
+
+# A social-media handle: "@jane_doe", or a bare user name under a header that says so.
+_HANDLE = r"@[A-Za-z0-9_][A-Za-z0-9_.]{0,29}(?:@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4})?"
+_HANDLE_BARE = r"@?[A-Za-z0-9_][A-Za-z0-9_.\-]{0,49}"
+# Profile pages of people on the big networks ("https://twitter.com/jane", "x.com/@jane").
+PROFILE_URL = (
+    r"(?i:(?:https?://)?(?:www\.|m\.|[a-z]{2}\.)?(?:twitter\.com|x\.com|facebook\.com|fb\.com|"
+    r"instagram\.com|linkedin\.com/in|youtube\.com/(?:user/|channel/|c/|@)|tiktok\.com/@|"
+    r"github\.com|gitlab\.com|reddit\.com/u(?:ser)?|t\.me|threads\.net/@|bsky\.app/profile|"
+    r"medium\.com/@|[a-z0-9.\-]{1,60}\.[a-z]{2,12}/@)/?[A-Za-z0-9_.\-]{1,64}/?)"
+)
+
+
+def social_handle(arr: pa.Array, hinted: bool) -> np.ndarray:
+    mask = full_match(arr, _HANDLE) | full_match(arr, PROFILE_URL)
+    if hinted:
+        mask |= full_match(arr, _HANDLE_BARE) | full_match(arr, patterns.FULL["URL"])
+    return mask
 
 
 def age(arr: pa.Array, hinted: bool) -> np.ndarray:
@@ -232,8 +245,10 @@ def id_number(arr: pa.Array, hinted: bool) -> np.ndarray:
     if not hinted:
         return np.zeros(len(arr), dtype=bool)
     # One token (or short groups, "ZZ 609753 T") of letters and digits: a record, customer
-    # or national ID number.
-    return full_match(arr, r"[A-Za-z0-9_\-.:#/]{1,64}|[A-Z0-9]{1,8}(?: [A-Z0-9]{1,8}){1,4}")
+    # or national ID number; or a list of them ("H2OH13033,S6OH00163").
+    item = r"[A-Za-z0-9_\-.:#/]{1,40}"
+    return full_match(arr, rf"[A-Za-z0-9_\-.:#/]{{1,64}}|[A-Z0-9]{{1,8}}(?: [A-Z0-9]{{1,8}}){{1,4}}"
+                           rf"|{item}(?:[,;|] ?{item}){{1,12}}")
 
 
 def _document(arr: pa.Array, hinted: bool) -> np.ndarray:
@@ -258,6 +273,7 @@ def secret(arr: pa.Array, hinted: bool) -> np.ndarray:
 DETECTORS: dict[str, Callable[[pa.Array, bool], np.ndarray]] = {
     "SECRET": secret,
     "EMAIL_ADDRESS": email,
+    "SOCIAL_HANDLE": social_handle,
     "URL": url,
     "IBAN_CODE": iban,
     "CREDIT_CARD": credit_card,
@@ -270,6 +286,8 @@ DETECTORS: dict[str, Callable[[pa.Array, bool], np.ndarray]] = {
     "POSTAL_CODE": postal_code,
     "PERSON": person,
     "LOCATION": location,
+    "PLACE": place,
+    "GEO_COORDINATE": geo_coordinate,
     "GENDER": gender,
     "AGE": age,
     "ETHNICITY": _sensitive("ETHNICITY", need_hint=False),
@@ -336,7 +354,7 @@ def shape(arr: pa.Array, n: int, n_unique: int) -> Shape:
 
 _NEEDS_DIGITS = {"US_SSN", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "PHONE_NUMBER", "DATE_TIME",
                  "DATE_OF_BIRTH", "AGE", "POSTAL_CODE", "US_DRIVER_LICENSE", "US_PASSPORT"}
-_WORDS_ONLY = {"PERSON", "GENDER", "ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION",
+_WORDS_ONLY = {"PERSON", "PLACE", "GENDER", "ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION",
                "POLITICAL_OPINION", "EMAIL_ADDRESS", "URL", "LOCATION"}
 _CATEGORICAL = {"ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION", "POLITICAL_OPINION", "HEALTH"}
 

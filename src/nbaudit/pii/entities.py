@@ -44,8 +44,13 @@ _ENTITIES = [
     Entity("ID_NUMBER", "identifier", "medium", "tokenize", "#756bb1", "a record or customer ID"),
     Entity("IP_ADDRESS", "identifier", "medium", "mask", "#636363", "an IP address"),
     Entity("MAC_ADDRESS", "identifier", "medium", "mask", "#636363", "a device MAC address"),
-    Entity("URL", "identifier", "low", "keep", "#6baed6", "a web address"),
+    Entity("SOCIAL_HANDLE", "identifier", "high", "tokenize", "#1d91c0",
+           "a social-media handle or profile"),
+    # A person's homepage or profile page identifies them as surely as their name.
+    Entity("URL", "identifier", "medium", "mask", "#6baed6", "a web address"),
     Entity("LOCATION", "identifier", "high", "generalize", "#8c6d31", "an address or place"),
+    Entity("GEO_COORDINATE", "identifier", "high", "mask", "#8c6d31",
+           "a latitude/longitude: where someone was"),
     # Quasi-identifiers: harmless alone, identifying in combination.
     Entity("AGE", "quasi_identifier", "medium", "generalize", "#bcbddc", "an age", True),
     Entity("GENDER", "quasi_identifier", "medium", "keep", "#bcbddc", "a gender or sex", True),

@@ -15,13 +15,16 @@ HEADER_KEYWORDS: dict[str, list[str]] = {
     "PHONE_NUMBER": ["phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "telefon",
                      "handy", "rufnummer", "telefonnummer", "portable", "telefono", "movil",
                      "celular", "phonenumber"],
-    "PERSON": ["name", "fullname", "firstname", "lastname", "surname", "forename", "givenname",
+    "PERSON": ["name", "fullname", "firstname", "nickname", "nick", "alias", "maiden", "aka", "lastname", "surname", "forename", "givenname",
                "familyname", "vorname", "nachname", "prenom", "nom", "nombre", "apellido",
                "apellidos", "customername", "patientname", "holder", "cardholder"],
     "LOCATION": ["address", "street", "addr", "adresse", "strasse", "anschrift", "direccion",
                  "domicilio", "calle", "rue", "city", "town", "stadt", "ort", "wohnort", "ville",
                  "ciudad", "localidad", "country", "land", "pays", "pais", "state", "county",
-                 "region", "province", "provincia", "location", "residence", "birthplace"],
+                 "region", "province", "provincia", "location", "residence", "birthplace",
+                 "nationality", "citizenship", "nation", "hometown", "origin_country"],
+    "GEO_COORDINATE": ["latitude", "longitude", "lat", "lon", "lng", "coord", "coords",
+                       "coordinates", "geolocation", "gps", "latlong", "latlng"],
     "POSTAL_CODE": ["zip", "zipcode", "postal", "postcode", "postalcode", "plz", "postleitzahl",
                     "codepostal", "cp", "codigopostal"],
     "AGE": ["age", "alter", "edad", "lebensalter"],
@@ -36,14 +39,22 @@ HEADER_KEYWORDS: dict[str, list[str]] = {
     "IBAN_CODE": ["iban", "bankaccount", "kontonummer", "rib", "cuenta"],
     "IP_ADDRESS": ["ip", "ipaddress", "ipaddr", "ipv4", "ipv6", "clientip", "remoteaddr"],
     "MAC_ADDRESS": ["mac", "macaddress"],
-    "URL": ["url", "website", "homepage", "webseite", "link", "sitio", "siteweb"],
+    "SOCIAL_HANDLE": ["twitter", "facebook", "instagram", "youtube", "mastodon", "tiktok",
+                      "linkedin", "github", "snapchat", "telegram", "reddit", "bluesky", "threads",
+                      "handle", "screenname", "screen_name", "username", "user_name", "nickname_online"],
+    "URL": ["url", "website", "homepage", "webseite", "link", "sitio", "siteweb", "profile",
+            "webpage"],
     "SECRET": ["password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "accesskey",
                "privatekey", "credential", "credentials", "passwort", "kennwort", "motdepasse",
-               "contrasena", "clave"],
+               "contrasena", "clave", "secretkey", "clientsecret", "authtoken", "accesstoken"],
     "ID_NUMBER": ["id", "uuid", "guid", "customerid", "userid", "accountid", "clientid",
                   "patientid", "memberid", "employeeid", "username", "login", "kundennummer",
                   "kundenid", "identifiant", "identificador", "dni", "nif", "nie", "personalausweis",
-                  "ausweisnummer", "matricule", "nationalid"],
+                  "ausweisnummer", "matricule", "nationalid", "casenumber", "caseno", "case",
+                  "docket", "booking", "inmate", "mrn", "badge", "personnummer", "nino", "bsn",
+                  "cpf", "insee", "steuerid", "pesel", "aadhaar", "bioguide", "govtrack",
+                  "opensecrets", "icpsr", "votesmart", "wikidata", "ballotpedia", "fec",
+                  "cspan", "maplight", "ids"],
     "US_DRIVER_LICENSE": ["driverlicense", "driverslicense", "license", "licence", "fuhrerschein",
                           "permisdeconduire", "licencia"],
     "US_PASSPORT": ["passport", "reisepass", "passeport", "pasaporte"],
@@ -67,7 +78,24 @@ NOT_PERSON = {"product", "company", "file", "filename", "item", "brand", "store"
               "hostname", "column", "category", "city", "street", "country", "state", "table",
               "field", "domain", "server", "app", "device", "model", "project", "organisation",
               "organization", "org", "bank", "business", "dataset", "sheet", "tag", "type",
-              "team", "job", "title", "key", "display", "event", "merchant", "vendor"}
+              "team", "job", "title", "key", "display", "event", "merchant", "vendor",
+              "hospital", "clinic", "facility", "school", "university", "college", "station",
+              "airport", "building", "venue", "institution", "agency", "department", "office",
+              "course", "league", "airline", "sport", "game", "games", "song", "album",
+              "book", "movie", "film", "brand", "drug", "medication", "disease", "condition"}
+
+# Keywords that must be a whole header token even when long: they occur inside other words
+# ("secret" in "opensecrets", "threads" in "subthreads", "handle" in "panhandle").
+WHOLE_TOKEN_ONLY = {"secret", "token", "threads", "handle", "profile", "nation", "origin_country",
+                    "case", "booking", "alias", "nick", "maiden", "twitter", "github"}
+# Headers of one or two words about a person's name parts ("first", "last", "middle").
+NAME_PART_HEADERS = {"first", "last", "middle", "given", "family", "surname", "initial",
+                     "initials", "forename"}
+# Tokens that say an ID belongs to a thing, not a person.
+NOT_PERSON_ID = {"product", "sku", "item", "order", "invoice", "transaction", "store", "shop",
+                 "hospital", "facility", "company", "organisation", "organization", "org",
+                 "category", "event", "file", "game", "games", "sport", "season", "vendor",
+                 "merchant", "campaign", "tweet", "post", "message", "thread", "session"}
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -100,11 +128,20 @@ def header_hints(header: object) -> dict[str, str]:
     for entity_name, keywords in HEADER_KEYWORDS.items():
         for kw in keywords:
             key = _NON_ALNUM.sub("", kw)
-            if key in token_set or (len(key) >= 5 and key in joined):
+            if key in token_set or (len(key) >= 5 and key in joined
+                                    and kw not in WHOLE_TOKEN_ONLY):
                 hints[entity_name] = kw
                 break
+    if len(tokens) <= 2 and token_set & NAME_PART_HEADERS and token_set <= NAME_PART_HEADERS | {
+            "name", "names", "n"}:
+        hints.setdefault("PERSON", tokens[0])
     if "PERSON" in hints and token_set & NOT_PERSON:
         del hints["PERSON"]
+    if "ID_NUMBER" in hints and token_set & NOT_PERSON_ID:
+        del hints["ID_NUMBER"]
+    if "SOCIAL_HANDLE" in hints:
+        hints.pop("ID_NUMBER", None)
+        hints.pop("PERSON", None)
     if "ID_NUMBER" in hints and "PERSON" in hints and "username" not in joined:
         # "customer_id" is an ID, not a name.
         del hints["PERSON"]

@@ -90,6 +90,7 @@ _STREET_WORDS = (
     r"calle|avenida|av\.|paseo|plaza|camino|carrera|ronda|v[ií]a|pasaje|traves[ií]a|rambla|"
     r"glorieta|callej[óo]n|cuesta|carretera|urbanizaci[óo]n|partida|ca[ññ]ada)"
 )
+STREET_WORD_RE2 = rf"(?:^|[\s,]){_STREET_WORDS}(?:$|[\s,.])"
 # Street addresses: a house number then words (US, UK, FR, ES order: "12 rue de la Paix"),
 # or a street word then a number (DE, ES order: "Hauptstraße 5", "Calle Mayor 3").
 _ADDRESS = (

@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import lexicons, patterns
+from ..config import settings
+from . import patterns, presidio_engine
+from .names import names_in_text
 
-# Entities found inside free text (PERSON by the name lexicons, offline).
-TEXT_ENTITIES = [*patterns.SEARCH_ORDER, "PERSON"]
-# RE2 pre-filter for names in text: two capitalised words in a row.
-NAME_PAIR_RE2 = r"\p{Lu}\p{Ll}+ \p{Lu}[\p{Ll}'’]+"
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’\-]{1,30}(?![\w])")
+Span = tuple[int, int, str, float]
+# Entities found inside free text (PERSON by the name lexicon, offline; more with NER).
+TEXT_ENTITIES = [*patterns.SEARCH_ORDER, "PERSON", "LOCATION", "NRP", "DATE_TIME", "AGE"]
 
 TEXT_SCORES = {
     "SECRET": 0.95, "EMAIL_ADDRESS": 0.95, "IBAN_CODE": 0.95, "CREDIT_CARD": 0.9,
@@ -81,7 +81,7 @@ def find_in_text(
     if "PHONE_NUMBER" in names:
         extra += [(*m.span(1), "PHONE_NUMBER", 0.5) for m in patterns.PHONE_CONTEXT.finditer(text)]
     if entities is None or "PERSON" in entities:
-        extra += _names_in(text)
+        extra += names_in_text(text)
     return merge_spans(found, extra) if extra else found
 
 
@@ -107,29 +107,6 @@ def merge_spans(
     return sorted(out)
 
 
-def _names_in(text: str) -> list[tuple[int, int, str, float]]:
-    """A known first name followed by a known surname, both capitalised ("Anna Smith")."""
-    words = list(_CAPITALISED.finditer(text))
-    if len(words) < 2:
-        return []
-    first, last = lexicons.first_names(), lexicons.last_names()
-    folded: dict[str, str] = {}
-
-    def fold(word: str) -> str:
-        if word not in folded:
-            folded[word] = word.upper() if word.isascii() else lexicons.fold(word)
-        return folded[word]
-
-    hits = []
-    for a, b in zip(words, words[1:], strict=False):
-        if b.start() != a.end() + 1 or text[a.end()] != " " or fold(a.group()) not in first:
-            continue
-        surname = fold(b.group())
-        if surname in last or surname.replace("'", "").replace("’", "") in last:
-            hits.append((a.start(), b.end(), "PERSON", 0.5))
-    return hits
-
-
 def known_spans(text: str, known: list[tuple[str, str]]) -> list[tuple[int, int, str, float]]:
     """Where given values (a row's own name, email...) recur in a text: (start, end, entity,
     score). Values under 4 characters are skipped (too common to mean anything)."""
@@ -142,3 +119,20 @@ def known_spans(text: str, known: list[tuple[str, str]]) -> list[tuple[int, int,
             spans.append((start, start + len(value), ent, 0.9))
             start = text.find(value, start + len(value))
     return spans
+
+
+def find_in_texts(texts: list[str], entities: Iterable[str] | None = None) -> list[list[Span]]:
+    """`find_in_text` for many texts, with the NER tier's spans merged in when it is on.
+
+    NER runs once over the whole batch (spaCy's `nlp.pipe`); pattern and lexicon spans win
+    where the two overlap, since they are validated.
+    """
+    wanted = None if entities is None else set(entities)
+    found = [find_in_text(t, wanted) for t in texts]
+    if not settings.ner_model or not texts:
+        return found
+    for i, spans in enumerate(presidio_engine.ner_spans(texts)):
+        keep = [h for h in spans if wanted is None or h[2] in wanted]
+        if keep:
+            found[i] = merge_spans(found[i], keep)
+    return found

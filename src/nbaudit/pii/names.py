@@ -1,0 +1,285 @@
+"""Person names in columns and in free text, in any letter case and script.
+
+A value is a name when its words look like a name (letters of one script, 1-5 words, no
+digits) and the lexicon knows its given name or its surname. Name forms handled: "First
+Last", "LAST, FIRST M", "Last, Title First (Maiden Name)", initials, particles ("van der",
+"de la"), suffixes (Jr., III, PhD). Scripts without case or spaces (Han, kana, Hangul) and
+abjads whose transliteration loses the vowels (Arabic, Devanagari) are matched against
+native-script lists; every other script is transliterated to ASCII with `anyascii` first.
+
+The lexicon (`data/`, see its SOURCES.md) is the US Census 1990 lists, nomquamgender's
+international given names and curated surnames of ~30 countries; no source comes from a
+data breach.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pyarrow as pa
+from anyascii import anyascii
+
+TITLES = frozenset(
+    ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "don", "dona", "rev", "fr", "ing", "mag", "me", "pr", "master", "capt", "col", "gen", "lt", "sgt", "hon", "rabbi", "imam", "sheikh", "fra", "sig", "sigra", "dott", "avv", "ir", "drs"]
+)
+SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "dds", "dvm", "esq", "mba", "bsc", "msc", "ba", "ma", "llm", "rn", "cpa"])
+PARTICLES = frozenset(
+    ["van", "von", "de", "del", "della", "der", "den", "di", "da", "du", "la", "le", "y", "bin", "binti", "bint", "al", "el", "zu", "dos", "das", "ter", "ten", "st", "mac", "mc", "ibn", "ben", "ap"]
+)
+
+# Scripts matched with native lists rather than transliteration.
+_HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\u3005]{2,4}$")
+_KANA_KANJI = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_HANGUL = re.compile(r"^[\uac00-\ud7a3]{2,4}$")
+_NATIVE_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u0900-\u097f]")
+# Letters of any script, with the combining marks that Indic scripts write vowels with.
+_WORD = re.compile(r"^[^\W\d_][^\W\d_\u0300-\u036f\u0900-\u0dff]*(?:['’\-.][^\W\d_]+)*\.?$")
+_LETTERS_MARKS = re.compile(r"^(?:[^\W\d_]|[\u0900-\u0dff\u0300-\u036f])+$")
+# Last words that make a phrase a place, an organisation or a thing, not a person.
+NOT_NAME_WORDS = frozenset(
+    ["street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "boulevard", "blvd", "way", "court", "ct", "place", "pl", "square", "park", "parkway", "highway", "hwy", "inc", "ltd", "llc", "plc", "gmbh", "ag", "sa", "corp", "co", "company", "group", "holdings", "bank", "hospital", "clinic", "university", "college", "school", "academy", "institute", "center", "centre", "church", "hotel", "restaurant", "cafe", "store", "shop", "market", "club", "team", "fc", "airport", "station", "county", "city", "town", "village", "river", "lake", "mountain", "valley", "beach", "island", "bay", "museum", "library", "foundation", "association", "department", "office", "services", "service", "systems", "solutions", "international", "global"]
+)
+_PAREN = re.compile(r"\s*[(\[\"“][^)\]\"”]{0,60}[)\]\"”]\s*")
+_SPACE = re.compile(r"\s+")
+
+
+# --- the lexicon ------------------------------------------------------------------------
+def _read_gz(name: str) -> frozenset[str]:
+    with resources.files("nbaudit.pii.data").joinpath(name).open("rb") as raw:
+        text = gzip.decompress(raw.read()).decode("ascii")
+    return frozenset(text.splitlines())
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names, lower-case ASCII (about 80,000, from several countries)."""
+    return _read_gz("first_names.txt.gz")
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Surnames, lower-case ASCII (about 89,000)."""
+    return _read_gz("surnames.txt.gz")
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Names of cities over 15,000 people, countries and US states (GeoNames, CC BY 4.0)."""
+    return _read_gz("places.txt.gz")
+
+
+@lru_cache(maxsize=1)
+def native_names() -> dict[str, frozenset[str]]:
+    """Names in their own scripts, by section of `data/names_native.txt`."""
+    sections: dict[str, set[str]] = {}
+    current = ""
+    text = resources.files("nbaudit.pii.data").joinpath("names_native.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line.startswith("# ") and line[2:3].isupper() and "_" in line.split()[1]:
+            current = line.split()[1]
+            continue
+        if line.startswith("#") or not current:
+            continue
+        sections.setdefault(current, set()).update(line.split())
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+def fold(word: str) -> str:
+    """Lower-case ASCII form of a word in any script ("Ayşe" -> "ayse", "Иван" -> "ivan")."""
+    if word.isascii():
+        return word.lower()
+    return anyascii(unicodedata.normalize("NFC", word)).lower()
+
+
+# --- one value --------------------------------------------------------------------------
+def name_words(value: str) -> list[str] | None:
+    """The words of `value` read as a person's name, in "given ... family" order.
+
+    Titles, suffixes, bracketed parts and quoted nicknames are dropped; "Last, First" is
+    turned around. None when the value cannot be a name (digits, symbols, too many words).
+    """
+    text = _PAREN.sub(" ", value).strip()
+    if not text or len(text) > 80:
+        return None
+    if text.count(",") == 1:
+        head, _, tail = text.partition(",")
+        tail_words = tail.split()
+        if tail_words and _strip_dot(tail_words[-1]).lower() in SUFFIXES:
+            text = head  # "John Smith, Jr."
+        else:
+            text = f"{tail} {head}"
+    elif "," in text:
+        return None
+    words = []
+    for word in _SPACE.split(text.strip()):
+        if not word:
+            continue
+        if not (_WORD.match(word) or _LETTERS_MARKS.match(word)):
+            return None
+        key = _strip_dot(word).lower()
+        if key in TITLES or key in SUFFIXES and words:
+            continue
+        words.append(word)
+    return words if 1 <= len(words) <= 6 else None
+
+
+def _strip_dot(word: str) -> str:
+    return word.rstrip(".")
+
+
+def _is_initial(word: str) -> bool:
+    return len(_strip_dot(word)) == 1
+
+
+def _cased(words: list[str]) -> bool:
+    """Capitalised like a proper name ("Anna Smith", "McDonald"), not all lower or upper."""
+    return all(w[0].isupper() and not w.isupper() for w in words if len(w) > 1) and any(
+        len(w) > 1 for w in words
+    )
+
+
+def _native_match(words: list[str]) -> bool:
+    native = native_names()
+    joined = "".join(words)
+    if _HAN.match(joined) or (len(words) == 2 and all(_KANA_KANJI.search(w) for w in words)):
+        han = native.get("HAN_SURNAMES", frozenset()) | native.get(
+            "JAPANESE_SURNAMES", frozenset())
+        if len(words) >= 2:
+            return words[0] in han
+        return joined[:1] in han or joined[:2] in han or joined[:3] in han
+    if _HANGUL.match(joined):
+        hangul = native.get("HANGUL_SURNAMES", frozenset())
+        return joined[:1] in hangul or joined[:2] in hangul
+    if _NATIVE_SCRIPT.search(joined):
+        wanted = native.get("ARABIC_SCRIPT", frozenset()) | native.get("DEVANAGARI",
+                                                                          frozenset())
+        return any(w in wanted for w in words)
+    return False
+
+
+def is_name(value: str, hinted: bool) -> bool:
+    """Whether one value reads as a person's name.
+
+    Parameters
+    ----------
+    value
+        A stripped cell value.
+    hinted
+        The column header says it holds names: one word is then enough, and a lower-case
+        or upper-case value needs only its given name or its surname to be known.
+    """
+    words = name_words(value)
+    if words is None:
+        return False
+    if not value.isascii() and _native_match(words):
+        return True
+    full = [w for w in words if not _is_initial(w)]
+    if not full or (len(full) == 1 and not hinted):
+        return False
+    folded = [fold(_strip_dot(w)).replace("’", "'") for w in full]
+    core = [f for f in folded if f not in PARTICLES] or folded
+    first, last = core[0], core[-1]
+    given, family = first_names(), surnames()
+    # Double-barrelled surnames: "Fischer-Bender", "Garcia Lopez".
+    last_parts = last.split("-")
+    known_first = first in given or first.split("-")[0] in given
+    known_last = last in family or last_parts[-1] in family or last_parts[0] in family
+    if last in NOT_NAME_WORDS:
+        return False  # "Mercy Hospital", "Jackson Street": named after people, not people
+    if len(core) == 1 or hinted:
+        return known_first or known_last
+    if " ".join(folded) in places():
+        return False
+    if _cased(full):
+        return known_first or known_last
+    # All lower or all upper case: no capitals to go by, so both ends must be known.
+    return known_first and known_last
+
+
+def name_mask(arr: pa.Array, hinted: bool) -> np.ndarray:
+    """Vectorised `is_name` over a pyarrow string array of stripped values."""
+    values = arr.to_pylist()
+    return np.fromiter(
+        (bool(v) and is_name(v, hinted) for v in values), dtype=bool, count=len(values)
+    )
+
+
+# --- free text --------------------------------------------------------------------------
+# Words after which a capitalised word is a person's name ("Dear Anna", "spoke with Omar").
+_CUE = (
+    r"(?:[Dd]ear|[Hh]i|[Hh]ello|[Tt]hanks|[Tt]hank you|[Ss]incerely|[Rr]egards|[Ss]igned"
+    r"|[Cc]heers|[Bb]est|[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Aa]sk(?:ed)? for"
+    r"|[Cc]ontact(?:ed)?|[Mm]y name is|[Nn]ame(?:d| is|:)|[Cc]alled|[Pp]atient|[Cc]ustomer"
+    r"|[Cc]lient|[Aa]gent|[Ee]mployee|[Mm]anager|[Dd]octor|[Nn]urse|[Tt]enant|[Aa]pplicant"
+    r"|[Pp]assenger|[Hh]older|[Aa]ttn:?|[Cc]c:?|[Ff]rom|[Bb]y|[Ww]ith|[Aa]ssigned to)"
+)
+_TITLE_WORDS = "|".join(sorted({t.capitalize() for t in TITLES} | {"Mr", "Mrs", "Ms", "Dr"}))
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’-])({_CAP}(?: (?:[A-Z]\.|{_CAP}|(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)"
+    rf"(?= [A-Z]))){{0,3}})(?![\w'’-])"
+)
+_AFTER_TITLE = re.compile(rf"\b(?:{_TITLE_WORDS})\.? ({_CAP}(?: {_CAP}){{0,2}})")
+_AFTER_CUE = re.compile(rf"\b{_CUE},? ({_CAP}(?: {_CAP}){{0,2}})")
+# Capitalised words that start sentences or name things, not people, when they stand alone.
+_COMMON = frozenset(
+    ["the", "a", "an", "and", "or", "but", "if", "in", "on", "at", "to", "for", "of", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "you", "i", "my", "your", "our", "their", "his", "her", "me", "us", "them", "please", "thanks", "thank", "hi", "hello", "dear", "yes", "no", "not", "all", "any", "some", "each", "every", "new", "old", "first", "last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow", "yesterday", "street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "boulevard", "court", "place", "square", "park", "city", "county", "state", "north", "south", "east", "west", "mr", "mrs", "ms", "dr", "customer", "client", "patient", "order", "account", "card", "number", "phone", "email", "address", "call", "contact", "support", "team", "service", "company", "bank", "hospital", "university", "school"]
+)
+
+
+_LONG_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+# RE2 pre-filter for names in text: two capitalised words in a row, or a cue then one.
+NAME_CANDIDATE_RE2 = (
+    r"\p{Lu}\p{Ll}+ \p{Lu}[\p{Ll}'’]+"
+    r"|(?i:dear|hi|hello|thanks|signed|regards|sincerely|mr|mrs|ms|dr|name is|spoke)[.,:]? \p{Lu}"
+)
+
+
+def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
+    """Person names in free text: (start, end, "PERSON", score).
+
+    A run of capitalised words is a name when its first word is a known given name and a
+    later word a known surname (0.7), or when one of them is known and the run follows a
+    title or a cue word ("Mr.", "Dear", "spoke with", "Signed,") (0.6); a cue alone before a
+    run of two capitalised words also counts (0.5).
+    """
+    if not any(c.isupper() for c in text):
+        return []
+    given, family = first_names(), surnames()
+    spans: dict[tuple[int, int], float] = {}
+    # In Title Case Text (headlines, charge or product descriptions) capitals say nothing:
+    # a known given name before any capitalised word is then no evidence.
+    words_3 = _LONG_WORD.findall(text)
+    title_case = len(words_3) >= 2 and sum(w[0].isupper() for w in words_3) > 0.6 * len(words_3)
+    cued: set[int] = set()
+    for rx in (_AFTER_TITLE, _AFTER_CUE):
+        for m in rx.finditer(text):
+            cued.add(m.start(1))
+    for m in _NAME_RUN.finditer(text):
+        words = m.group(1).split(" ")
+        start, end = m.span(1)
+        # A sentence-initial common word is not part of the name ("Thanks Anna Smith").
+        while words and fold(words[0]) in _COMMON:
+            start += len(words[0]) + 1
+            words = words[1:]
+        while words and fold(words[-1]) in _COMMON:
+            end -= len(words[-1]) + 1
+            words = words[:-1]
+        if not words:
+            continue
+        keys = [fold(w.rstrip(".")).replace("’", "'") for w in words]
+        first_known = keys[0] in given
+        last_known = len(keys) > 1 and (keys[-1] in family or keys[-1].split("-")[-1] in family)
+        is_cued = start in cued
+        if len(keys) >= 2 and first_known and last_known:
+            spans[(start, end)] = 0.7
+        elif is_cued and (first_known or last_known or len(keys) >= 2):
+            spans[(start, end)] = 0.6 if (first_known or last_known) else 0.5
+        elif len(keys) >= 2 and first_known and not title_case and not _is_initial(words[-1]):
+            spans[(start, end)] = 0.5
+    return [(s, e, "PERSON", score) for (s, e), score in sorted(spans.items())]
