@@ -34,7 +34,7 @@ SCOUT_CELLS = 1_000
 STRUCTURED_MIN_SHARE = 0.5  # a column is labelled from its hit rate, not from a few hits
 TEXT_MIN_SHARE = 0.01  # free text: at least 1% of cells (and 3 cells) hold PII
 TEXT_SAMPLE_CELLS = 2_000
-PRESIDIO_TEXT_CELLS = 100
+PRESIDIO_TEXT_CELLS = 40  # enough to see an entity twice; Presidio costs ~2 ms a cell
 PRESIDIO_VALUE_CELLS = 30
 MAX_TEXT = 20_000  # characters of one cell examined in the sample stages
 _ID_HEADERS = {"US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE"}
@@ -296,6 +296,12 @@ def structured(col: ColumnSample) -> Verdict | None:
         parts.append(f"also {runner_up[0][0]:.0%} {runner_up[0][1]}")
     parts.append(col.shape.describe())
     role = level = handling = None
+    if ent_name == "NATIONAL_ID":
+        schemes = detect.national_id_scheme_masks(col.sample_text, hinted)
+        counts = {k: int(v[col.inverse].sum()) for k, v in schemes.items()}
+        scheme = max(counts, key=lambda k: counts[k])
+        parts.insert(1, f"{scheme} check digits verify (python-stdnum)")
+        ent_name = scheme
     if ent_name == "PLACE":
         ent_name, role, level, handling = "LOCATION", "quasi_identifier", "medium", "generalize"
         parts.insert(1, "place names (cities, countries, states)")
@@ -473,12 +479,12 @@ def sample_column(series: pd.Series, position: int, name: str, label: Hashable,
 
 # --- helpers ----------------------------------------------------------------------------
 def _reported_as(detector: str) -> str:
-    return "LOCATION" if detector == "PLACE" else detector
+    return {"PLACE": "LOCATION", "NATIONAL_ID": "ID_NUMBER"}.get(detector, detector)
 
 
 def _hint_for(hints: dict[str, str], name: str) -> bool:
-    if name == "ID_NUMBER":  # a national ID header whose values are not US-shaped
-        return name in hints or bool(set(hints) & _ID_HEADERS)
+    if name in ("ID_NUMBER", "NATIONAL_ID"):  # a national ID header, values not US-shaped
+        return "ID_NUMBER" in hints or bool(set(hints) & _ID_HEADERS)
     if name == "PLACE":
         return "LOCATION" in hints
     return name in hints
@@ -515,12 +521,17 @@ def text_candidates(uniques: pa.Array, text_entities: set[str] | None) -> np.nda
     parts = [patterns.SEARCH_RE2[n] for n in patterns.SEARCH_ORDER if n in wanted]
     if "PHONE_NUMBER" in wanted:
         parts.append(patterns.PHONE_CONTEXT_RE2)
+        parts.append(r"[0-9+(][0-9 ().\-/]{5,18}[0-9]")  # any phone-like run (libphonenumber)
+    if "ID_NUMBER" in wanted:
+        parts.append(r"[A-Z]{2}[0-9]{6}[A-D]|[0-9]{6,}|[A-Z0-9]{11,18}")
     if "PERSON" in wanted:
         parts.append(NAME_CANDIDATE_RE2)
-    if not parts:
-        return np.zeros(len(uniques), dtype=bool)
-    combined = "|".join(f"(?:{p})" for p in parts)
-    return detect._np(pc.match_substring_regex(uniques, combined))
+    # One RE2 pass per pattern: a single big alternation overflows RE2's DFA cache and
+    # falls back to its slower engine (2.5x slower, measured on 10,000 reviews).
+    out = np.zeros(len(uniques), dtype=bool)
+    for part in parts:
+        out |= detect._np(pc.match_substring_regex(uniques, part))
+    return out
 
 
 def _presidio_text_entities(values: list[str], wanted: set[str] | None) -> dict[str, int]:
@@ -568,7 +579,7 @@ def _presidio_mask(uniques: pa.Array, ent: str) -> np.ndarray:
             continue
         combined = "|".join(f"(?:{r})" for r in regexes)
         matched = pd.Series(values, dtype=object).str.fullmatch(combined).fillna(False)
-        for i in np.flatnonzero(matched.to_numpy(dtype=bool)):
+        for i in np.flatnonzero(matched.to_numpy(dtype=bool)).tolist():
             verdict = recognizer.validate_result(values[i])
             out[i] = verdict is not False
     return out

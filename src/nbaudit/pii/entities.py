@@ -85,4 +85,13 @@ def entity(name: str) -> Entity:
         return ENTITIES[name]
     if name == "NONE":
         return NONE_ENTITY
+    if name in _national_id_names():
+        return Entity(name, "identifier", "high", "tokenize", "#756bb1",
+                      f"a national identity number ({name})")
     return Entity(name, "identifier", "high", "tokenize", "#756bb1", f"{name} (Presidio)")
+
+
+def _national_id_names() -> frozenset[str]:
+    from .national_ids import BY_NAME  # python-stdnum loads its modules lazily
+
+    return frozenset(BY_NAME)

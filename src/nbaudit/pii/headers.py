@@ -82,7 +82,7 @@ NOT_PERSON = {"product", "company", "file", "filename", "item", "brand", "store"
               "hospital", "clinic", "facility", "school", "university", "college", "station",
               "airport", "building", "venue", "institution", "agency", "department", "office",
               "course", "league", "airline", "sport", "game", "games", "song", "album",
-              "book", "movie", "film", "brand", "drug", "medication", "disease", "condition"}
+              "book", "movie", "film", "drug", "medication", "disease", "condition"}
 
 # Keywords that must be a whole header token even when long: they occur inside other words
 # ("secret" in "opensecrets", "threads" in "subthreads", "handle" in "panhandle").

@@ -3,16 +3,57 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_ALNUM = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ]")
 MAX_SHOWN = 200  # characters of a cell sent to the browser; longer cells end in "…"
+_YEAR = re.compile(r"(?<![0-9])(?:1[89]|20)[0-9]{2}(?![0-9])")
+_ISO_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}")
+_COMPACT_DATE = re.compile(r"^((?:1[89]|20)[0-9]{2})[0-9]{4}$")
+
+
+def _hideable(ch: str) -> bool:
+    """Letters, digits and combining marks of every script (the marks carry Indic vowels)."""
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
 
 
 def _star_after(text: str, keep_first: int, keep_last: int = 0) -> str:
-    """Replace letters and digits by '*', keeping the first/last few of them."""
-    positions = [m.start() for m in _ALNUM.finditer(text)]
+    """Replace letters and digits of any script by '*', keeping the first/last few of them."""
+    positions = [i for i, ch in enumerate(text) if _hideable(ch)]
     hide = set(positions[keep_first : len(positions) - keep_last if keep_last else None])
     return "".join("*" if i in hide else ch for i, ch in enumerate(text))
+
+
+def _keep_only(text: str, keep: set[int]) -> str:
+    return "".join(ch if i in keep or not _hideable(ch) else "*" for i, ch in enumerate(text))
+
+
+def _mask_word(word: str) -> str:
+    """A word of a name or place: its initial stays only where an initial says little.
+
+    Scripts with case and spaces between words (Latin, Cyrillic, Greek) keep the first
+    letter of words of three or more letters; scripts without (Han, Hangul, kana, Arabic,
+    Devanagari) are masked whole, since one sign there can be the whole surname.
+    """
+    letters = [ch for ch in word if _hideable(ch)]
+    if len(letters) >= 3 and (letters[0].isupper() or letters[0].islower()):
+        return _star_after(word, 1)
+    return _star_after(word, 0)
+
+
+def _mask_date(text: str, keep_month: bool) -> str:
+    """Dates keep only their year's century ("19**-**-**", "**/**/19**"), or with
+    `keep_month` (timestamps that are not birth dates) the year and, in ISO form, the month."""
+    compact = _COMPACT_DATE.match(text)
+    if compact:
+        return text[:2] + "*" * (len(text) - 2) if not keep_month else text[:4] + "*" * 4
+    if keep_month and _ISO_MONTH.match(text):
+        return text[:7] + _star_after(text[7:], 0)
+    year = _YEAR.search(text)
+    if year is None:
+        return _star_after(text, 0)
+    start = year.start()
+    keep = set(range(start, start + (4 if keep_month else 2)))
+    return _keep_only(text, keep)
 
 
 def mask_value(text: str, entity: str) -> str:
@@ -49,18 +90,27 @@ def mask_value(text: str, entity: str) -> str:
         return _star_after(text, 0, keep_last=4)
     if entity == "PHONE_NUMBER":
         return _star_after(text, 0, keep_last=2)
+    if entity == "SOCIAL_HANDLE" and not text.lower().startswith(("http", "www.")):
+        at = "@" if text.startswith("@") else ""
+        body = text[len(at):]
+        return at + body[:1] + "*" * (len(body) - 1) if len(body) >= 3 else at + "*" * len(body)
     if entity in ("PERSON", "LOCATION", "FREE_TEXT"):
-        return " ".join(_star_after(tok, 1) for tok in text.split(" "))
+        return " ".join(_mask_word(tok) for tok in text.split(" "))
     if entity == "DATE_OF_BIRTH":
-        return _star_after(text, 4)  # the year's first digits only: 19**-**-**
+        return _mask_date(text, keep_month=False)
     if entity == "DATE_TIME":
-        return _star_after(text, 6)  # year and month: 2026-03-** **:**
+        return _mask_date(text, keep_month=True)
     if entity in ("IP_ADDRESS", "MAC_ADDRESS"):
         return _star_after(text, 0, keep_last=0)
     if entity == "URL":
-        m = re.match(r"((?:https?://)?[^/?#]+)", text)
-        return (m.group(1) + "/***") if m and len(m.group(1)) < len(text) else text
-    if len(_ALNUM.findall(text)) <= 3:  # "M", "42": one kept character would say it all
+        # The host stays (which site), the path goes (which person): a personal homepage
+        # ("janedoe.example") is its own host, so a host that is not shared stays masked too.
+        m = re.match(r"((?:https?://)?(?:www\.)?)([^/?#]+)(.*)", text)
+        if not m:
+            return _star_after(text, 0)
+        scheme, host, rest = m.groups()
+        return scheme + _mask_host(host) + ("/***" if rest.strip("/") else "")
+    if sum(map(_hideable, text)) <= 3:  # "M", "42": one kept character would say it all
         return _star_after(text, 0)
     return _star_after(text, 1)
 
@@ -68,3 +118,21 @@ def mask_value(text: str, entity: str) -> str:
 def truncate(text: str, limit: int = MAX_SHOWN) -> str:
     """Cut long cells for display."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Hosts where a page belongs to one of many users: the host says nothing about who.
+SHARED_HOSTS = frozenset([
+    "twitter.com", "x.com", "facebook.com", "fb.com", "instagram.com", "linkedin.com",
+    "youtube.com", "tiktok.com", "github.com", "gitlab.com", "reddit.com", "medium.com", "t.me",
+    "threads.net", "bsky.app", "mastodon.social", "wordpress.com", "blogspot.com", "tumblr.com",
+    "sites.google.com", "house.gov", "senate.gov",
+])
+
+
+def _mask_host(host: str) -> str:
+    """A host on a shared platform stays readable; any other host is masked but its suffix."""
+    lower = host.lower()
+    if any(lower == h or lower.endswith("." + h) for h in SHARED_HOSTS):
+        return host
+    name, dot, suffix = host.rpartition(".")
+    return (_star_after(name, 1) + dot + suffix) if dot else _star_after(host, 1)

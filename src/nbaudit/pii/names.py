@@ -22,6 +22,7 @@ from importlib import resources
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from anyascii import anyascii
 
 TITLES = frozenset(
@@ -115,7 +116,7 @@ def name_words(value: str) -> list[str] | None:
             text = f"{tail} {head}"
     elif "," in text:
         return None
-    words = []
+    words: list[str] = []
     for word in _SPACE.split(text.strip()):
         if not word:
             continue
@@ -202,30 +203,50 @@ def is_name(value: str, hinted: bool) -> bool:
 
 
 def name_mask(arr: pa.Array, hinted: bool) -> np.ndarray:
-    """Vectorised `is_name` over a pyarrow string array of stripped values."""
-    values = arr.to_pylist()
-    return np.fromiter(
-        (bool(v) and is_name(v, hinted) for v in values), dtype=bool, count=len(values)
-    )
+    """Vectorised `is_name` over a pyarrow string array of stripped values.
+
+    Values with a digit or a sign no name has (@ / : _ = #) are ruled out in one Arrow
+    pass; only the rest go through `is_name`.
+    """
+    out = np.zeros(len(arr), dtype=bool)
+    maybe = np.asarray(pc.fill_null(pc.invert(pc.match_substring_regex(
+        arr, r"[0-9@/:_=#<>{}\[\]|\\]|^$")), False), dtype=bool)
+    idx = np.flatnonzero(maybe)
+    if idx.size:
+        values = arr.take(pa.array(idx)).to_pylist()
+        out[idx] = [is_name(v, hinted) for v in values]
+    return out
 
 
 # --- free text --------------------------------------------------------------------------
 # Words after which a capitalised word is a person's name ("Dear Anna", "spoke with Omar").
-_CUE = (
-    r"(?:[Dd]ear|[Hh]i|[Hh]ello|[Tt]hanks|[Tt]hank you|[Ss]incerely|[Rr]egards|[Ss]igned"
-    r"|[Cc]heers|[Bb]est|[Ss]poke (?:with|to)|[Tt]alked (?:with|to)|[Aa]sk(?:ed)? for"
-    r"|[Cc]ontact(?:ed)?|[Mm]y name is|[Nn]ame(?:d| is|:)|[Cc]alled|[Pp]atient|[Cc]ustomer"
-    r"|[Cc]lient|[Aa]gent|[Ee]mployee|[Mm]anager|[Dd]octor|[Nn]urse|[Tt]enant|[Aa]pplicant"
-    r"|[Pp]assenger|[Hh]older|[Aa]ttn:?|[Cc]c:?|[Ff]rom|[Bb]y|[Ww]ith|[Aa]ssigned to)"
+CUES = frozenset(
+    ["dear", "hi", "hello", "hey", "thanks", "cheers", "sincerely", "regards", "signed", "best", "attn", "cc", "contact", "contacted", "called", "named", "patient", "customer", "client", "agent", "employee", "manager", "doctor", "nurse", "tenant", "applicant", "passenger", "holder", "mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam", "miss"]
+) | TITLES
+CUES_2 = frozenset(
+    """spoke with|spoke to|talked to|talked with|ask for|asked for|thank you|assigned to|name is|
+    name:|named by|signed by|written by|reported by|approved by|referred by|seen by|treated by|
+    handled by|escalated to|forwarded to|cc:|attn:""".replace("\n", "").split("|")
 )
-_TITLE_WORDS = "|".join(sorted({t.capitalize() for t in TITLES} | {"Mr", "Mrs", "Ms", "Dr"}))
+
+
+def _cued(text: str, start: int) -> bool:
+    """Whether the words just before `start` are a cue ("Dear ", "Mr. ", "spoke with ")."""
+    before = text[max(0, start - 30):start]
+    if not before.endswith(" "):
+        return False
+    words = before.rstrip(" ,:").lower().replace(".", "").split()
+    if not words:
+        return False
+    return words[-1] in CUES or " ".join(words[-2:]) in CUES_2 or (
+        words[-1].endswith(":") and words[-1][:-1] in CUES)
+
+
 _CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
 _NAME_RUN = re.compile(
     rf"(?<![\w'’-])({_CAP}(?: (?:[A-Z]\.|{_CAP}|(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)"
     rf"(?= [A-Z]))){{0,3}})(?![\w'’-])"
 )
-_AFTER_TITLE = re.compile(rf"\b(?:{_TITLE_WORDS})\.? ({_CAP}(?: {_CAP}){{0,2}})")
-_AFTER_CUE = re.compile(rf"\b{_CUE},? ({_CAP}(?: {_CAP}){{0,2}})")
 # Capitalised words that start sentences or name things, not people, when they stand alone.
 _COMMON = frozenset(
     ["the", "a", "an", "and", "or", "but", "if", "in", "on", "at", "to", "for", "of", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "you", "i", "my", "your", "our", "their", "his", "her", "me", "us", "them", "please", "thanks", "thank", "hi", "hello", "dear", "yes", "no", "not", "all", "any", "some", "each", "every", "new", "old", "first", "last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow", "yesterday", "street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "boulevard", "court", "place", "square", "park", "city", "county", "state", "north", "south", "east", "west", "mr", "mrs", "ms", "dr", "customer", "client", "patient", "order", "account", "card", "number", "phone", "email", "address", "call", "contact", "support", "team", "service", "company", "bank", "hospital", "university", "school"]
@@ -251,35 +272,44 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
     if not any(c.isupper() for c in text):
         return []
     given, family = first_names(), surnames()
+    keys: dict[str, str] = {}  # word -> folded key; texts repeat their words
+
+    def key(word: str) -> str:
+        k = keys.get(word)
+        if k is None:
+            k = keys[word] = fold(word.rstrip(".")).replace("’", "'")
+        return k
+
     spans: dict[tuple[int, int], float] = {}
-    # In Title Case Text (headlines, charge or product descriptions) capitals say nothing:
-    # a known given name before any capitalised word is then no evidence.
-    words_3 = _LONG_WORD.findall(text)
-    title_case = len(words_3) >= 2 and sum(w[0].isupper() for w in words_3) > 0.6 * len(words_3)
-    cued: set[int] = set()
-    for rx in (_AFTER_TITLE, _AFTER_CUE):
-        for m in rx.finditer(text):
-            cued.add(m.start(1))
+    title_case: bool | None = None
     for m in _NAME_RUN.finditer(text):
         words = m.group(1).split(" ")
         start, end = m.span(1)
         # A sentence-initial common word is not part of the name ("Thanks Anna Smith").
-        while words and fold(words[0]) in _COMMON:
+        while words and key(words[0]) in _COMMON:
             start += len(words[0]) + 1
             words = words[1:]
-        while words and fold(words[-1]) in _COMMON:
+        while words and key(words[-1]) in _COMMON:
             end -= len(words[-1]) + 1
             words = words[:-1]
         if not words:
             continue
-        keys = [fold(w.rstrip(".")).replace("’", "'") for w in words]
-        first_known = keys[0] in given
-        last_known = len(keys) > 1 and (keys[-1] in family or keys[-1].split("-")[-1] in family)
-        is_cued = start in cued
-        if len(keys) >= 2 and first_known and last_known:
+        first_known = key(words[0]) in given
+        last = key(words[-1])
+        last_known = last in family or last.split("-")[-1] in family
+        if len(words) >= 2 and first_known and last_known:
             spans[(start, end)] = 0.7
-        elif is_cued and (first_known or last_known or len(keys) >= 2):
+        elif (first_known or last_known or len(words) >= 2) and _cued(text, start):
+            if len(words) == 1 and not first_known and last in places():
+                continue  # "from London", "Dear Paris team"
             spans[(start, end)] = 0.6 if (first_known or last_known) else 0.5
-        elif len(keys) >= 2 and first_known and not title_case and not _is_initial(words[-1]):
-            spans[(start, end)] = 0.5
+        elif len(words) >= 2 and first_known and len(words[-1].rstrip(".")) > 1:
+            if title_case is None:
+                # In Title Case Text (headlines, charge or product descriptions) capitals
+                # say nothing: a known given name before a capitalised word is no evidence.
+                long_words = _LONG_WORD.findall(text)
+                title_case = len(long_words) >= 2 and (
+                    sum(w[0].isupper() for w in long_words) > 0.6 * len(long_words))
+            if not title_case:
+                spans[(start, end)] = 0.5
     return [(s, e, "PERSON", score) for (s, e), score in sorted(spans.items())]

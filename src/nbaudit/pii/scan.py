@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..config import settings
-from . import presidio_engine
+from . import detect, presidio_engine
 from .classify import MAX_TEXT, ColumnReport, cell_text, classify
-from .entities import ENTITIES, LEVEL_RANK
+from .entities import ENTITIES, LEVEL_RANK, Handling
 from .masking import mask_value, truncate
 from .text import find_in_texts, known_spans, merge_spans
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "cell_text", "scan_pii"]
+__all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "StaleScanError", "cell_text",
+           "scan_pii"]
 
 INVENTORY_COLUMNS = [
     "column", "dtype", "entity", "role", "level", "share", "confidence", "evidence",
@@ -57,6 +59,23 @@ class PiiScan:
     min_score: float
     frame: pd.DataFrame = field(repr=False)
     _flags: dict[int, np.ndarray] = field(repr=False, default_factory=dict)
+    #: The verdict on the row index when it holds values of its own (None for a RangeIndex).
+    index_report: ColumnReport | None = None
+    _fingerprint: int = field(repr=False, default=0)
+
+    def check_fresh(self) -> None:
+        """Raise `StaleScanError` when the scanned frame changed since the scan.
+
+        The scan keeps a snapshot (a copy-on-write shallow copy under pandas 3); under
+        pandas 2 an in-place edit can still reach it, which a fingerprint of shape, labels,
+        dtypes and sampled rows catches before a page or a pseudonymized frame is built.
+        """
+        if self._fingerprint and fingerprint(self.frame) != self._fingerprint:
+            raise StaleScanError(
+                "The DataFrame changed after it was scanned (its shape, columns or values "
+                "differ), so the scan's labels no longer fit its cells. Run the scan again "
+                "(%pii_scan df, or nbaudit.scan_pii(df))."
+            )
 
     # -- tables --------------------------------------------------------------------------
     @property
@@ -92,6 +111,7 @@ class PiiScan:
         Columns: row (position 0..n-1), column, start, end, entity, score. Computed on first
         access (free-text columns cost a Python pass over their flagged cells).
         """
+        self.check_fresh()
         parts = []
         for c in self.columns:
             flags = self._flags.get(c.position)
@@ -112,10 +132,13 @@ class PiiScan:
                 )
         return pd.DataFrame(parts, columns=["row", "column", "start", "end", "entity", "score"])
 
-    def column(self, name: str) -> ColumnReport:
-        """The report for the column called `name`."""
+    def column(self, name: Hashable) -> ColumnReport:
+        """The report for the column called `name` (its label, or its name in the inventory)."""
         for c in self.columns:
             if c.name == name:
+                return c
+        for c in self.columns:
+            if c.label == name:
                 return c
         raise KeyError(f"No column {name!r}. Columns: {', '.join(c.name for c in self.columns)}")
 
@@ -141,6 +164,7 @@ class PiiScan:
         text; ``"~ENTITY"`` for a cell of a personal-data column whose value did not match on
         its own: masked all the same). Cells are cut at 200 characters.
         """
+        self.check_fresh()
         size = page_size or settings.page_size
         reports = [self.column(n) for n in columns] if columns else list(self.columns)
         if flagged_rows_only:
@@ -185,7 +209,8 @@ class PiiScan:
         }
 
     def pseudonymize(self, df: pd.DataFrame | None = None,
-                     handling: dict[str, str] | None = None, **options: Any) -> Any:
+                     handling: Mapping[str, Handling] | None = None,
+                     **options: Any) -> Any:
         """Apply each column's suggested (or chosen) handling; see `nbaudit.pseudonymize`.
 
         Returns a `PseudonymizationResult` whose ``frame`` is the new DataFrame.
@@ -207,6 +232,7 @@ class PiiScan:
             "min_score": self.min_score,
             "inventory": [c.to_dict() for c in self.columns],
             "quasi_identifiers": self.quasi_identifiers,
+            "index": self.index_report.to_dict() if self.index_report else None,
         }
 
     def to_markdown(self) -> str:
@@ -353,8 +379,12 @@ def scan_pii(
         reports.append(rep)
         if mask is not None:
             flags[pos] = mask
+    reports = _mask_pii_labels(reports)
+    index_report = _scan_index(frame, wanted, float(min_score), size, rng)
     if progress:
         progress(1.0, "done")
+    # A copy-on-write snapshot: later in-place edits of `df` do not reach the scan's pages.
+    snapshot = frame.copy(deep=False)
     return PiiScan(
         columns=tuple(reports),
         n_rows=len(frame),
@@ -363,9 +393,69 @@ def scan_pii(
         tier=presidio_engine.tier(),
         elapsed=time.perf_counter() - start,
         min_score=float(min_score),
-        frame=frame,
+        frame=snapshot,
         _flags=flags,
+        index_report=index_report,
+        _fingerprint=fingerprint(snapshot),
     )
+
+
+class StaleScanError(ValueError):
+    """The frame changed after it was scanned; scan it again."""
+
+
+def fingerprint(frame: pd.DataFrame, n_rows: int = 256) -> int:
+    """A cheap hash of a frame's shape, labels, dtypes and a fixed sample of its rows."""
+    parts = [repr(frame.shape), repr(list(frame.columns)), repr(list(frame.dtypes.astype(str)))]
+    if len(frame):
+        rows = np.unique(np.linspace(0, len(frame) - 1, num=min(n_rows, len(frame)), dtype=int))
+        sample = frame.iloc[rows]
+        try:
+            hashed = pd.util.hash_pandas_object(sample, index=False).to_numpy()
+            parts.append(hashed.tobytes().hex())
+        except (TypeError, ValueError):  # unhashable cells (lists, dicts)
+            parts.append(repr(sample.to_numpy().tolist()))
+    return hash("\x1f".join(parts)) or 1
+
+
+def _label_entity(name: str) -> str | None:
+    """The personal data a column's name holds ("jane.doe@example.com"), if any."""
+    if not name.strip():
+        return None
+    arr = pa.array([name.strip()])
+    for ent in ("EMAIL_ADDRESS", "SOCIAL_HANDLE", "US_SSN", "CREDIT_CARD", "IBAN_CODE",
+                "IP_ADDRESS"):
+        if detect.DETECTORS[ent](arr, False)[0]:
+            return ent
+    hits = find_in_texts([name])[0]
+    return hits[0][2] if hits else None
+
+
+def _mask_pii_labels(reports: list[ColumnReport]) -> list[ColumnReport]:
+    """Columns whose name is personal data get a masked name in everything saved."""
+    out = []
+    for c in reports:
+        ent = _label_entity(c.name)
+        if ent is None:
+            out.append(c)
+            continue
+        safe = f"{mask_value(c.name.strip(), ent)} (column {c.position + 1})"
+        note = f"the column's name holds {ent} and is masked"
+        out.append(replace(c, name=safe, evidence=f"{c.evidence}; {note}"))
+    return out
+
+
+def _scan_index(frame: pd.DataFrame, wanted: set[str] | None, min_score: float,
+                size: int, rng: np.random.Generator) -> ColumnReport | None:
+    """Classify the row index when it carries values (names, emails...), not positions."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex):
+        return None
+    values = (pd.Series([" ".join(map(str, t)) for t in index], dtype=object)
+              if isinstance(index, pd.MultiIndex) else pd.Series(np.asarray(index, dtype=object)))
+    name = " / ".join(str(n) for n in index.names if n is not None) or "(index)"
+    report, _ = classify(values, -1, name, None, wanted, min_score, size, rng)
+    return report if report.entity != "NONE" else None
 
 
 def check_scan_args(
@@ -424,7 +514,7 @@ def _check_columns(frame: pd.DataFrame, names: list[str],
         return list(range(frame.shape[1]))
     if isinstance(columns, str):
         columns = [columns]
-    positions = []
+    positions: list[int] = []
     for col in columns:
         matches = [i for i, (label, name) in enumerate(zip(frame.columns, names, strict=True))
                    if label == col or name == col]

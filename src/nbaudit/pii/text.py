@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ..config import settings
-from . import patterns, presidio_engine
+from . import national_ids, patterns, phones, presidio_engine
 from .names import names_in_text
 
 Span = tuple[int, int, str, float]
 # Entities found inside free text (PERSON by the name lexicon, offline; more with NER).
-TEXT_ENTITIES = [*patterns.SEARCH_ORDER, "PERSON", "LOCATION", "NRP", "DATE_TIME", "AGE"]
+TEXT_ENTITIES = [*patterns.SEARCH_ORDER, "PERSON", "ID_NUMBER", "LOCATION", "NRP", "DATE_TIME",
+                 "AGE"]
 
 TEXT_SCORES = {
     "SECRET": 0.95, "EMAIL_ADDRESS": 0.95, "IBAN_CODE": 0.95, "CREDIT_CARD": 0.9,
@@ -80,6 +81,11 @@ def find_in_text(
     extra: list[tuple[int, int, str, float]] = []
     if "PHONE_NUMBER" in names:
         extra += [(*m.span(1), "PHONE_NUMBER", 0.5) for m in patterns.PHONE_CONTEXT.finditer(text)]
+    if has_digit and (entities is None or "PHONE_NUMBER" in entities):
+        extra += phones.find_phones(text)  # libphonenumber: numbers of every region
+    if has_digit and (entities is None or "ID_NUMBER" in entities):
+        extra += [(s, e, scheme, score) for s, e, scheme, score
+                  in national_ids.find_national_ids(text)]
     if entities is None or "PERSON" in entities:
         extra += names_in_text(text)
     return merge_spans(found, extra) if extra else found

@@ -9,7 +9,7 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from ..config import settings
-from ..pii.scan import PiiScan, scan_pii
+from ..pii.scan import PiiScan, StaleScanError, scan_pii
 from ._base import AuditWidget, bundle
 from .risk import ReidRiskWidget
 
@@ -98,13 +98,19 @@ class PiiScanWidget(AuditWidget):
         if self.scan is None:
             return None
         size = min(max(1, int(self.page_size)), 500)
-        data = self.scan.page(
-            self.page,
-            size,
-            reveal=reveal,
-            columns=self._valid_columns(),
-            flagged_rows_only=self.flagged_rows_only,
-        )
+        try:
+            data = self.scan.page(
+                self.page,
+                size,
+                reveal=reveal,
+                columns=self._valid_columns(),
+                flagged_rows_only=self.flagged_rows_only,
+            )
+        except StaleScanError as exc:
+            # No page from a frame the labels no longer fit: say so, show nothing.
+            self.error = str(exc)
+            self.page_data = {}
+            return None
         if not reveal:
             self.page_data = data
         return data
