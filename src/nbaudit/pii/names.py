@@ -180,8 +180,13 @@ def is_name(value: str, hinted: bool) -> bool:
     if not value.isascii() and _native_match(words):
         return True
     full = [w for w in words if not _is_initial(w)]
-    if not full or (len(full) == 1 and not hinted):
+    initials = len(words) - len(full)
+    if not full:
         return False
+    if len(full) == 1 and not hinted:
+        # "J. R. Smith": initials and a known, capitalised surname.
+        word = full[0]
+        return bool(initials) and _cased(full) and fold(_strip_dot(word)) in surnames()
     folded = [fold(_strip_dot(w)).replace("’", "'") for w in full]
     core = [f for f in folded if f not in PARTICLES] or folded
     first, last = core[0], core[-1]
