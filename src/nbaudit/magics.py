@@ -1,7 +1,13 @@
-"""IPython magics: parse the line, resolve the variable, call the core, show the widget."""
+"""IPython magics: parse the line, resolve the variable, call the core, show the widget.
+
+Error messages become error outputs, saved in the notebook: the magics pass on nbaudit's own
+messages (which name columns, dtypes and counts, never values) and replace any other library's
+message, which may quote values of the data, by its type and where it was raised.
+"""
 
 from __future__ import annotations
 
+import pathlib
 from typing import Any
 
 from IPython.core.error import UsageError
@@ -10,11 +16,51 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
+from .reports import names_text, quote_name
+
 
 def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+_PACKAGE = pathlib.Path(__file__).resolve().parent
+
+
+def _raised_by_nbaudit(exc: BaseException) -> bool:
+    """Whether nbaudit's own code raised `exc` (its last traceback frame is in the package)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    try:
+        return pathlib.Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE)
+    except (OSError, ValueError):
+        return False
+
+
+def _usage_error(exc: Exception, doing: str) -> UsageError:
+    """A UsageError for `exc` whose message quotes no value of the data.
+
+    nbaudit's own ValueErrors and TypeErrors are passed on (they are written to name
+    columns and counts only); any other exception, from pandas, NumPy, scikit-learn or a
+    bug, is reported by its type and module, because its message may quote cell values
+    (``could not convert string to float: 'Jane Doe'``).
+    """
+    if isinstance(exc, UsageError):
+        return exc
+    if isinstance(exc, (TypeError, ValueError)) and _raised_by_nbaudit(exc):
+        return UsageError(str(exc).replace("pos_label=...", "--pos-label VALUE"))
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_globals.get("__name__", "?") if tb is not None else "?"
+    return UsageError(f"{doing} failed with {type(exc).__name__} (raised in {where}). Its "
+                      "message is not shown because it may quote values of the data, and "
+                      "error messages are saved in the notebook: run the step in a cell of "
+                      "its own to see it.")
 
 
 def _parse(magic: Any, line: str) -> Any:
@@ -49,8 +95,10 @@ class AuditMagics(Magics):
                 f"{expression!r} is not defined. Create or load the DataFrame first, "
                 f"for example: df = pd.read_csv('data.csv')"
             ) from None
-        except Exception as exc:
+        except SyntaxError as exc:  # about the expression the user typed, not the data
             raise UsageError(f"Could not evaluate {expression!r}: {exc}") from None
+        except Exception as exc:
+            raise _usage_error(exc, f"Evaluating {expression!r}") from None
 
     @magic_arguments()
     @argument("frame", nargs="*", help="The DataFrame to scan (a variable or expression).")
@@ -95,14 +143,14 @@ class AuditMagics(Magics):
         try:  # before anything is displayed: bad input gets a message, not a dead widget
             check_scan_args(frame, **{k: v for k, v in options.items() if k != "seed"})
         except (TypeError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+            raise _usage_error(exc, "Checking the scan's options") from None
         widget = PiiScanWidget(auto_export=args.report)
         widget.start()
         display(widget)
         try:
             scan = widget.scan_frame(frame, **options)
         except (TypeError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+            raise _usage_error(exc, "The scan") from None
         if args.output:
             self._ip.user_ns[args.output] = scan
 
@@ -152,8 +200,8 @@ class AuditMagics(Magics):
                 frame, qis, _split(args.sensitive), population_size=args.population,
                 k=args.k, max_suppression=args.max_suppression,
             )
-        except (TypeError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+        except Exception as exc:
+            raise _usage_error(exc, "The risk assessment") from None
         widget.auto_export = args.report
         display(widget)
         if args.output:
@@ -228,8 +276,8 @@ class AuditMagics(Magics):
                 cols = [args.y_true, args.y_pred or args.score, *sensitive]
                 missing = [c for c in cols if c not in frame.columns]
                 if missing:
-                    raise UsageError(f"No column {', '.join(map(repr, missing))}. Columns: "
-                                     f"{', '.join(map(str, frame.columns))}.")
+                    raise UsageError(f"No column {', '.join(map(quote_name, missing))}. "
+                                     f"Columns: {names_text(frame.columns)}.")
                 audit = audit_fairness(
                     frame[args.y_true], frame[args.y_pred] if args.y_pred else None,
                     y_score=frame[args.score] if args.score else None,
@@ -238,8 +286,8 @@ class AuditMagics(Magics):
             else:
                 raise UsageError("Give a DataFrame (%fairness df --y-true ...) or a model, X "
                                  "and y (%fairness model X_test y_test --sensitive sex).")
-        except (TypeError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+        except Exception as exc:
+            raise _usage_error(exc, "The fairness audit") from None
         widget = FairnessWidget(audit, auto_export=args.report)
         widget.estimator, widget.features = estimator, features
         display(widget)

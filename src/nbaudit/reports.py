@@ -3,15 +3,20 @@
 Reports hold figures, column names and masked values only: never a raw value found to be
 personal data, never a key. Each states its inputs' provenance (shape, columns, a content
 hash, library versions, parameters) so that it can be reproduced.
+
+Everything that comes from the data (column names, group labels, notes quoting them) enters a
+report through `escape_md` (Markdown) or `escape_html` (HTML, plotly labels), so a column
+named ``<img src=x onerror=alert(1)>`` is shown as text wherever the report is rendered.
+Error messages name a column with `quote_name` and never quote its values.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import html
 import json
 import math
+import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +25,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from .fairness import FairnessAudit, Mitigation
     from .pii.scan import PiiScan
-    from .pseudonymization import PseudonymizationResult
+    from .pseudonymization import PseudonymizationResult, Secret
     from .risk import RiskAssessment, SearchResult
 
 _LIBRARIES = ["nbaudit", "pandas", "numpy", "pyarrow", "presidio-analyzer", "fairlearn",
@@ -34,9 +39,35 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def content_hash(df: pd.DataFrame) -> str:
-    """SHA-256 over the frame's values, index and column names (first 16 hex digits)."""
-    digest = hashlib.sha256()
+def content_hash(df: pd.DataFrame, key: Secret | None = None) -> str:
+    """A keyed hash of the frame's values, index and column names (first 16 hex digits).
+
+    HMAC-SHA256 under a key derived from the session key (HKDF-SHA256, label
+    ``nbaudit-content-hash``): equal frames give equal hashes under the same key, in this
+    session or in any session with the same ``$NBAUDIT_SECRET``; under another key the hashes
+    are unrelated.
+
+    Parameters
+    ----------
+    df
+        The frame.
+    key
+        The key. Default: the key in force (`nbaudit.set_secret`, else ``$NBAUDIT_SECRET``,
+        else this session's random key).
+
+    Returns
+    -------
+    str
+        16 hex digits.
+    """
+    # An unsalted hash of a small frame is reversed by hashing guesses (a one-row report was
+    # matched by trying candidate emails and ages). Keyed, a guess can only be tested by whoever
+    # holds the key, and the key (>= 16 bytes, checked) is never saved; they can already compute
+    # tokens, which say more. So the hash is kept at every size: no size threshold, whose cut-off
+    # would be arbitrary and would make small reports unreproducible.
+    from .pseudonymization import current_secret
+
+    digest = (key or current_secret()).content_hasher()
     digest.update(json.dumps([str(c) for c in df.columns]).encode())
     try:
         digest.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
@@ -46,16 +77,162 @@ def content_hash(df: pd.DataFrame) -> str:
 
 
 def provenance(df: pd.DataFrame | None, parameters: dict[str, Any]) -> dict[str, Any]:
-    """What a report was made from: enough to reproduce it."""
+    """What a report was made from: enough to reproduce it.
+
+    Parameters
+    ----------
+    df
+        The frame, or None (then no shape, columns or hash).
+    parameters
+        The parameters of the result (None values left out).
+
+    Returns
+    -------
+    dict
+        ``date``, ``parameters``, ``versions``, and with a frame ``rows``, ``columns``,
+        ``content_hash`` (keyed: see `content_hash`), ``content_hash_kind`` and
+        ``content_hash_key`` (where the key came from, never the key).
+    """
     out: dict[str, Any] = {
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "parameters": {k: v for k, v in parameters.items() if v is not None},
         "versions": {name: _version(name) for name in _LIBRARIES},
     }
     if df is not None:
+        from .pseudonymization import current_secret
+
+        secret = current_secret()
         out.update({"rows": int(df.shape[0]), "columns": [str(c) for c in df.columns],
-                    "content_hash": content_hash(df)})
+                    "content_hash": content_hash(df, secret),
+                    "content_hash_kind": "keyed content hash: equal only under the same key "
+                                         "(HMAC-SHA256, key derived from the session key)",
+                    "content_hash_key": secret.source})
     return out
+
+
+# --- escaping: the one way data-derived text enters a report ---------------------------------
+# Characters that end a line for Markdown, HTML or str.splitlines, and other control characters.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Backslash-escaped everywhere: code spans, emphasis, links and images, headings, tables,
+# strikethrough, math ($), email autolinks (@).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]#+!|~$@])")
+_MD_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # "_" not between two letters/digits
+_MD_LINKS = re.compile(r"(?i)\b(www)\.|:(?=//)")  # GFM autolinks: www.x.org, https://x.org
+# At the start of a line: a bullet or ordered list item, a thematic break, a setext underline.
+_MD_LEAD = re.compile(r"^(\s*)([-=])(?=\s|$|[-=\s]*$)|^(\s*\d{1,9})([.)])(?=\s|$)")
+_MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _clean(text: Any, limit: int | None) -> str:
+    out = _BREAKS.sub(" ", str(text))
+    if limit is not None and len(out) > limit:
+        out = out[: max(1, limit - 1)] + "…"
+    return out
+
+
+def escape_md(text: Any, limit: int | None = None) -> str:
+    """Text from the data as inert Markdown that renders as the text itself.
+
+    HTML's ``&``, ``<`` and ``>`` become entities (no tag, no attribute can appear), Markdown's
+    specials are backslash-escaped (no code span, emphasis, link, image, heading, table cell
+    break, math or autolink), and line breaks and control characters become spaces, so the
+    result stays on its line and in its table cell.
+
+    Parameters
+    ----------
+    text
+        Anything; it is converted with `str`.
+    limit
+        Truncate the text to this many characters (with an ellipsis) before escaping.
+
+    Returns
+    -------
+    str
+        Markdown for the text.
+
+    Examples
+    --------
+    >>> escape_md("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    >>> escape_md("a | *b*")
+    'a \\\\| \\\\*b\\\\*'
+    """
+    out = _clean(text, limit)
+    out = _MD_SPECIAL.sub(r"\\\1", out)
+    out = _MD_UNDERSCORE.sub(r"\\_", out)
+    out = _MD_LINKS.sub(lambda m: f"{m.group(1)}\\." if m.group(1) else "\\:", out)
+    out = _MD_LEAD.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
+                       else f"{m.group(3)}\\{m.group(4)}", out)
+    return html.escape(out, quote=False)
+
+
+def escape_html(text: Any, limit: int | None = None) -> str:
+    """Text from the data as HTML text: for HTML pages and plotly labels and hover text.
+
+    Plotly interprets ``<a href>``, ``<b>``, ``<br>``... in labels and titles and shows
+    entities as their characters, so escaped text is displayed as it is.
+
+    Parameters
+    ----------
+    text
+        Anything; it is converted with `str`.
+    limit
+        Truncate the text to this many characters (with an ellipsis) before escaping.
+
+    Returns
+    -------
+    str
+        The text with ``&``, ``<``, ``>``, ``"`` and ``'`` as entities, on one line.
+    """
+    return html.escape(_clean(text, limit), quote=True)
+
+
+def quote_name(name: Any, limit: int = 60) -> str:
+    """A column name for an error message: quoted, on one line, truncated.
+
+    Column names may be shown in messages (they are not cell values); values never are.
+    NumPy scalars are shown as their value, not as ``np.str_('...')``.
+
+    Parameters
+    ----------
+    name
+        The column name (or any label).
+    limit
+        The longest name shown; longer ones are cut with an ellipsis.
+
+    Returns
+    -------
+    str
+        ``'name'``.
+    """
+    return "'" + _clean(name, limit) + "'"
+
+
+def names_text(names: Any, limit: int = 30, each: int = 60) -> str:
+    """Column names for a message: ``a, b, c`` (each truncated) and ``... (12 more)``.
+
+    Parameters
+    ----------
+    names
+        An iterable of column names.
+    limit
+        How many names are shown at most.
+    each
+        The longest single name shown.
+
+    Returns
+    -------
+    str
+        The names, comma-separated.
+    """
+    items = [_clean(n, each) for n in names]
+    shown = ", ".join(items[:limit])
+    return shown + (f", ... ({len(items) - limit:,} more)" if len(items) > limit else "")
+
+
+def _md_text(markdown: str) -> str:
+    """The text a line of (escaped) Markdown shows, as HTML text."""
+    return html.escape(html.unescape(_MD_UNESCAPE.sub(r"\1", markdown)), quote=False)
 
 
 def _fmt(value: Any) -> str:
@@ -67,28 +244,36 @@ def _fmt(value: Any) -> str:
         return f"{value:.3f}" if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return escape_md(value)
 
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """A Markdown table (pipes in values escaped)."""
-    head = "| " + " | ".join(columns) + " |"
+    """A Markdown table; every cell and header goes through `escape_md`."""
+    head = "| " + " | ".join(escape_md(c) for c in columns) + " |"
     sep = "|" + "|".join("---" for _ in columns) + "|"
     body = ["| " + " | ".join(_fmt(r.get(c)) for c in columns) + " |" for r in rows]
     return "\n".join([head, sep, *body])
 
 
+def _names_md(names: Any) -> str:
+    return ", ".join(escape_md(n) for n in names)
+
+
 def provenance_markdown(prov: dict[str, Any]) -> str:
     lines = ["", "<details><summary>Provenance</summary>", ""]
     if "rows" in prov:
-        names = ", ".join(prov["columns"][:30]) + ("…" if len(prov["columns"]) > 30 else "")
-        lines.append(f"- Data: {prov['rows']:,} rows x {len(prov['columns'])} columns "
-                     f"({names}); content hash `{prov['content_hash']}`")
-    if prov["parameters"]:
-        params = ", ".join(f"{k}={v}" for k, v in prov["parameters"].items())
+        columns = list(prov.get("columns", []))
+        names = _names_md(columns[:30]) + ("…" if len(columns) > 30 else "")
+        digest = prov.get("content_hash")
+        lines.append(f"- Data: {prov['rows']:,} rows x {len(columns)} columns ({names})"
+                     + (f"; content hash `{escape_md(digest).replace('`', '')}`"
+                        if digest else ""))
+    if prov.get("parameters"):
+        params = ", ".join(escape_md(f"{k}={v}") for k, v in prov["parameters"].items())
         lines.append(f"- Parameters: {params}")
-    lines.append("- Versions: " + ", ".join(f"{k} {v}" for k, v in prov["versions"].items()))
-    lines.append(f"- Made: {prov['date']} by nbaudit")
+    lines.append("- Versions: " + ", ".join(escape_md(f"{k} {v}")
+                                            for k, v in prov["versions"].items()))
+    lines.append(f"- Made: {escape_md(prov['date'])} by nbaudit")
     lines += ["", "</details>"]
     return "\n".join(lines)
 
@@ -99,10 +284,10 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
     roles: dict[str, int] = {}
     for c in flagged:
         roles[c.role] = roles.get(c.role, 0) + 1
-    by_role = ", ".join(f"{n} {r}" for r, n in roles.items()) or "none"
-    lines = [f"## {title}", "",
+    by_role = escape_md(", ".join(f"{n} {r}" for r, n in roles.items()) or "none")
+    lines = [f"## {escape_md(title)}", "",
              f"{scan.n_rows:,} rows x {len(scan.columns)} columns; personal data in "
-             f"{len(flagged)} columns ({by_role}). {scan.mode}.", ""]
+             f"{len(flagged)} columns ({by_role}). {escape_md(scan.mode)}.", ""]
     rows = [{"column": c.name, "type": c.dtype, "entity": c.entity, "role": c.role,
              "level": c.level, "share": f"{c.share:.1%}" if c.entity != "NONE" else "—",
              "flagged cells": f"{c.n_flagged:,}", "handling": c.handling,
@@ -111,7 +296,7 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
                               "flagged cells", "handling", "evidence"]))
     qis = scan.quasi_identifiers
     if qis:
-        lines += ["", f"Quasi-identifiers to check for re-identification: {', '.join(qis)}."]
+        lines += ["", f"Quasi-identifiers to check for re-identification: {_names_md(qis)}."]
     lines.append(provenance_markdown(provenance(scan.frame, {"sample_size": scan.sample_size,
                                                              "min_score": scan.min_score})))
     return "\n".join(lines)
@@ -120,9 +305,9 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
 def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
                   title: str = "Re-identification risk") -> str:
     now = risk.now
-    lines = [f"## {title}", "",
-             f"Quasi-identifiers: {', '.join(risk.quasi_identifiers)}"
-             + (f"; sensitive: {', '.join(risk.sensitive)}" if risk.sensitive else "") + ".", ""]
+    lines = [f"## {escape_md(title)}", "",
+             f"Quasi-identifiers: {_names_md(risk.quasi_identifiers)}"
+             + (f"; sensitive: {_names_md(risk.sensitive)}" if risk.sensitive else "") + ".", ""]
     rows = [_risk_row("as is", now)]
     if search is not None and search.figures is not None:
         rows.append(_risk_row("after generalization", search.figures))
@@ -134,7 +319,7 @@ def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
             lines += ["", f"No generalization reaches k={search.criteria.get('k')} within "
                       f"{search.criteria.get('max_suppression', 0):.0%} suppression."]
         else:
-            levels = ", ".join(f"{q}: level {lv}" for q, lv in search.levels.items())
+            levels = levels_md(search.levels)
             lines += ["", f"Best generalization for k={search.criteria.get('k')} with at most "
                       f"{search.criteria.get('max_suppression', 0):.0%} suppression: {levels} "
                       f"({search.nodes_evaluated:,} of {search.lattice_size:,} combinations "
@@ -145,6 +330,11 @@ def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
         params.update(search.criteria)
     lines.append(provenance_markdown(provenance(risk.frame, params)))
     return "\n".join(lines)
+
+
+def levels_md(levels: dict[str, int]) -> str:
+    """``age: level 2, zip: level 1`` in Markdown (column names escaped)."""
+    return ", ".join(f"{escape_md(q)}: level {int(lv)}" for q, lv in levels.items())
 
 
 def _risk_row(state: str, f: Any) -> dict[str, Any]:
@@ -161,8 +351,9 @@ def fairness_markdown(audit: FairnessAudit, mitigation: Mitigation | None = None
                       title: str = "Fairness audit", ci: bool = True) -> str:
     frame = audit.by_group
     bounds = audit.confidence_intervals() if ci else None
-    lines = [f"## {title}", "",
-             f"{int(audit.table.sum()):,} decisions, groups of {' x '.join(audit.data.features)}"
+    features = " x ".join(escape_md(f) for f in audit.data.features)
+    lines = [f"## {escape_md(title)}", "",
+             f"{int(audit.table.sum()):,} decisions, groups of {features}"
              + (f"; {audit.data.dropped:,} rows dropped for missing values"
                 if audit.data.dropped else "") + ".", ""]
     rows = []
@@ -200,8 +391,8 @@ def fairness_markdown(audit: FairnessAudit, mitigation: Mitigation | None = None
         cols.insert(5, "passes after")
     lines.append(table(disp, cols))
     if mitigation is not None:
-        lines += ["", f"Mitigation: fairlearn {mitigation.method.replace('_', ' ')} with "
-                  f"{mitigation.constraints.replace('_', ' ')}; accuracy "
+        lines += ["", f"Mitigation: fairlearn {escape_md(mitigation.method.replace('_', ' '))} "
+                  f"with {escape_md(mitigation.constraints.replace('_', ' '))}; accuracy "
                   f"{mitigation.before.overall['accuracy']:.1%} -> "
                   f"{mitigation.after.overall['accuracy']:.1%}."]
     lines.append(provenance_markdown(provenance(None, {
@@ -234,27 +425,27 @@ def data_handling_report(scan: PiiScan, result: PseudonymizationResult | None = 
              f"{len(scan.flagged)} hold personal data.", "",
              table(rows, ["column", "type", "classification", "role", "level", "handling",
                           "exposed after"]), "", "## What remains exposed", ""]
-    lines.append(f"- Direct identifiers left in clear: {', '.join(direct_left) or 'none'}.")
+    lines.append(f"- Direct identifiers left in clear: {_names_md(direct_left) or 'none'}.")
     if risk is not None:
         f = search.figures if search is not None and search.figures is not None else risk.now
-        lines.append(f"- Quasi-identifiers {', '.join(risk.quasi_identifiers)}: k={f.k}, "
+        lines.append(f"- Quasi-identifiers {_names_md(risk.quasi_identifiers)}: k={f.k}, "
                      f"{f.sample_uniques:,} records unique on them "
                      f"({f.sample_uniques / max(1, f.n_records):.1%}), highest re-identification "
                      f"risk {f.highest_risk:.0%}.")
     else:
         qis = scan.quasi_identifiers
-        lines.append(f"- Quasi-identifiers: {', '.join(qis) or 'none'} (k-anonymity not "
+        lines.append(f"- Quasi-identifiers: {_names_md(qis) or 'none'} (k-anonymity not "
                      "assessed: run nbaudit.assess_risk).")
-    lines.append(f"- Special-category data (GDPR Art. 9) kept: {', '.join(special) or 'none'}.")
+    lines.append(f"- Special-category data (GDPR Art. 9) kept: {_names_md(special) or 'none'}.")
     if secrets:
-        lines.append(f"- Secrets still present: {', '.join(secrets)}: drop them and rotate the "
+        lines.append(f"- Secrets still present: {_names_md(secrets)}: drop them and rotate the "
                      "keys.")
     if result is not None:
         lines.append(f"- Tokens: keyed HMAC-SHA256 ({result.tokens:,} distinct values); key from "
-                     f"{result.key_source}; the key is not in this report."
+                     f"{escape_md(result.key_source)}; the key is not in this report."
                      + (" A token vault exists outside the notebook." if result.vault else
                         " No vault: tokens cannot be reversed."))
-        lines += [f"- {note}" for note in result.notes]
+        lines += [f"- {escape_md(note)}" for note in result.notes]
     residual = "low" if not direct_left and not secrets and (
         risk is None or (search is not None and search.figures is not None
                          and search.figures.k >= 5)) else "high" if direct_left or secrets \
@@ -288,9 +479,13 @@ def _exposure(c: Any, applied: str) -> str:
 def model_card(audit: FairnessAudit, *, model_name: str = "Model", model_details: str = "",
                intended_use: str = "", out_of_scope: str = "", data: str = "",
                limitations: str = "", mitigation: Mitigation | None = None) -> str:
-    """A model card (Mitchell et al., 2019) around a fairness audit, in Markdown."""
+    """A model card (Mitchell et al., 2019) around a fairness audit, in Markdown.
+
+    `model_name` is plain text (escaped); the other text fields are Markdown written by the
+    model owner and are inserted as they are. Everything from the audit is escaped.
+    """
     overall = audit.overall
-    lines = [f"# Model card: {model_name}", "",
+    lines = [f"# Model card: {escape_md(model_name)}", "",
              "## Model details", "", model_details or "_To be completed by the model owner._", "",
              "## Intended use", "", intended_use or "_To be completed._", "",
              "## Out-of-scope uses", "", out_of_scope or "_To be completed._", "",
@@ -311,16 +506,42 @@ def model_card(audit: FairnessAudit, *, model_name: str = "Model", model_details
     return "\n".join(lines)
 
 
+def _cells(row: str) -> list[str]:
+    """The cells of a Markdown table row, split at pipes that are not backslash-escaped."""
+    cells, current, i = [], [], 0
+    text = row.strip()
+    text = text[1:] if text.startswith("|") else text
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            current.append(text[i:i + 2])
+            i += 2
+            continue
+        if ch == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    if "".join(current).strip():
+        cells.append("".join(current))
+    return cells
+
+
 def markdown_to_html(markdown: str, title: str = "nbaudit report") -> str:
-    """A self-contained HTML page for a Markdown report (tables, headings, lists)."""
+    """A self-contained HTML page for a Markdown report (tables, headings, lists).
+
+    Text is shown as the Markdown renders it (backslash escapes and entities resolved) and
+    HTML-escaped: no tag of the input reaches the page, except the provenance's
+    ``<details>`` lines.
+    """
     body = []
     in_table = False
     for line in markdown.splitlines():
         if line.startswith("|"):
-            cells = [html.escape(c.strip()).replace("\\|", "|")
-                     for c in line.strip("|").split(" | ")]
-            if set(line.replace("|", "").strip()) <= {"-"}:
+            if set(line.replace("|", "").strip()) <= {"-", ":", " "}:
                 continue
+            cells = [_md_text(c.strip()) for c in _cells(line)]
             if not in_table:
                 body.append("<table><tr>" + "".join(f"<th>{c}</th>" for c in cells) + "</tr>")
                 in_table = True
@@ -332,13 +553,13 @@ def markdown_to_html(markdown: str, title: str = "nbaudit report") -> str:
             in_table = False
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
+            body.append(f"<h{level}>{_md_text(line[level:].strip())}</h{level}>")
         elif line.startswith("- "):
-            body.append(f"<li>{html.escape(line[2:])}</li>")
+            body.append(f"<li>{_md_text(line[2:])}</li>")
         elif line.strip() in ("<details><summary>Provenance</summary>", "</details>"):
             body.append(line.strip())
         elif line.strip():
-            body.append(f"<p>{html.escape(line)}</p>")
+            body.append(f"<p>{_md_text(line)}</p>")
     if in_table:
         body.append("</table>")
     style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..reports import escape_html, quote_name
+
 if TYPE_CHECKING:
     from .mitigation import Mitigation
 
@@ -66,8 +68,53 @@ def _as_array(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def _binary(values: np.ndarray, name: str, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    """0/1 values and a mask of missing ones, with a message for anything not binary."""
+def describe_input(values: Any, name: str) -> str:
+    """``y_true (column 'outcome', dtype object)``: what an input is, for error messages.
+
+    Names the argument, the column (a Series' name) and the dtype, never a value: messages
+    are saved in notebooks as error outputs.
+
+    Parameters
+    ----------
+    values
+        What was passed (a Series, array, list...).
+    name
+        The argument's name, e.g. ``"y_true"``.
+
+    Returns
+    -------
+    str
+        The description.
+    """
+    parts = []
+    if isinstance(values, (pd.Series, pd.Index)) and values.name is not None:
+        parts.append(f"column {quote_name(values.name)}")
+    dtype = getattr(values, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(values).dtype
+        except (TypeError, ValueError):  # ragged: no dtype to tell
+            dtype = None
+    if dtype is not None:
+        parts.append(f"dtype {dtype}")
+    return f"{name} ({', '.join(parts)})" if parts else name
+
+
+def _shown_label(value: Any) -> str:
+    """The user's own pos_label, shown back (a NumPy scalar as its value), truncated."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _binary(values: np.ndarray, name: str, pos_label: Any,
+            what: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 values and a mask of missing ones, with a message for anything not binary.
+
+    Messages name the input (`what`), its dtype and counts, never its values.
+    """
+    what = what or describe_input(values, name)
     series = pd.Series(values)
     missing = series.isna().to_numpy()
     present = series[~missing]
@@ -75,19 +122,23 @@ def _binary(values: np.ndarray, name: str, pos_label: Any) -> tuple[np.ndarray, 
     if pos_label is not None:
         positive = present == pos_label
         if not positive.any() and len(present):
-            raise ValueError(f"pos_label={pos_label!r} never occurs in {name}; its values are "
-                             f"{distinct[:6]}.")
+            raise ValueError(f"pos_label={_shown_label(pos_label)} never occurs in {what}, "
+                             f"which has {len(distinct):,} distinct values. Check its spelling "
+                             "and type (the number 1 and the text '1' differ).")
     else:
-        as_set = set(distinct)
+        try:
+            as_set = set(distinct)
+        except TypeError:  # unhashable cells (lists...): not labels
+            as_set = {None}
         if as_set <= {0, 1} or as_set <= {True, False}:
             positive = present.astype(bool)
         elif len(distinct) <= 2 and all(isinstance(v, str) for v in distinct):
-            raise ValueError(f"{name} holds the labels {sorted(distinct)}: say which one is the "
-                             "positive outcome with pos_label=...")
+            raise ValueError(f"{what} holds {len(distinct)} distinct text labels: say which one "
+                             "is the positive outcome with pos_label=... (list them with "
+                             ".unique() on the column).")
         else:
-            shown = ", ".join(repr(v) for v in distinct[:6])
-            raise ValueError(f"{name} must be binary (0/1 or two labels with pos_label); it has "
-                             f"{len(distinct)} distinct values ({shown}...).")
+            raise ValueError(f"{what} must be binary: it has {len(distinct):,} distinct values; "
+                             "a label needs 2 (pass pos_label=... for labels other than 0/1).")
     out = np.zeros(len(values), dtype=np.int8)
     out[~missing] = np.asarray(positive, dtype=bool)
     return out, missing
@@ -114,7 +165,10 @@ def _group_codes(sensitive: Any, n: int) -> tuple[np.ndarray, list[Any], list[st
     radix = 1
     uniques_per: list[list[Any]] = []
     for col in frame.columns:
-        c, u = pd.factorize(frame[col], sort=True, use_na_sentinel=True)
+        try:
+            c, u = pd.factorize(frame[col], sort=True, use_na_sentinel=True)
+        except TypeError:  # mixed types cannot be sorted: keep the order of appearance
+            c, u = pd.factorize(frame[col], sort=False, use_na_sentinel=True)
         u = list(u)
         if (c < 0).any():
             c = np.where(c < 0, len(u), c)
@@ -139,6 +193,22 @@ def _group_codes(sensitive: Any, n: int) -> tuple[np.ndarray, list[Any], list[st
     return inverse.astype(np.int64), labels, [str(c) for c in frame.columns]
 
 
+def _scores(y_score: Any) -> np.ndarray:
+    """Scores as floats; text or other non-numbers get a message with counts, not values."""
+    array = _as_array(y_score, "y_score")
+    try:
+        return array.astype(float)
+    except (TypeError, ValueError):
+        pass
+    series = pd.Series(array, dtype=object)
+    present = series.notna()
+    numbers = pd.to_numeric(series[present], errors="coerce")
+    bad = int(numbers.isna().sum())
+    raise ValueError(f"{describe_input(y_score, 'y_score')} must hold numbers (scores between 0 "
+                     f"and 1): {bad:,} of {int(present.sum()):,} non-missing values are not "
+                     "numbers.") from None
+
+
 def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score: Any = None,
             threshold: float = 0.5, pos_label: Any = None) -> Prepared:
     """Validate and encode the inputs (see `audit_fairness`)."""
@@ -149,10 +219,10 @@ def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score
     if n == 0:
         raise ValueError("There are no rows to audit.")
     groups, labels, features = _group_codes(sensitive_features, n)
-    yt, missing = _binary(truth, "y_true", pos_label)
+    yt, missing = _binary(truth, "y_true", pos_label, describe_input(y_true, "y_true"))
     score = None
     if y_score is not None:
-        score = _as_array(y_score, "y_score").astype(float)
+        score = _scores(y_score)
         if len(score) != n:
             raise ValueError(f"y_score has {len(score):,} rows but y_true has {n:,}.")
         finite = np.isfinite(score)
@@ -165,7 +235,7 @@ def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score
         pred = _as_array(y_pred, "y_pred")
         if len(pred) != n:
             raise ValueError(f"y_pred has {len(pred):,} rows but y_true has {n:,}.")
-        yp, miss_p = _binary(pred, "y_pred", pos_label)
+        yp, miss_p = _binary(pred, "y_pred", pos_label, describe_input(y_pred, "y_pred"))
         missing = missing | miss_p
     dropped = int(missing.sum())
     if dropped:
@@ -386,7 +456,8 @@ class FairnessAudit:
         wanted = list(metrics or METRICS)
         unknown = set(wanted) - set(METRICS)
         if unknown:
-            raise ValueError(f"Unknown metric(s) {sorted(unknown)}; choose from {METRICS}.")
+            raise ValueError(f"Unknown metric(s) {', '.join(map(_shown_label, sorted(unknown)))}"
+                             f"; choose from {', '.join(METRICS)}.")
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1, e.g. 0.95.")
         key = (tuple(wanted), n_boot, level, seed)
@@ -458,8 +529,12 @@ class FairnessAudit:
             import plotly.graph_objects as go
         except ImportError as exc:  # pragma: no cover - plotly is a dependency
             raise ImportError("figure() needs plotly: pip install plotly") from exc
+        if metric not in METRICS:
+            raise ValueError(f"Unknown metric {_shown_label(metric)}; choose from "
+                             f"{', '.join(METRICS)}.")
         frame = self.by_group
-        names = [str(g) for g in frame.index]
+        # Plotly renders <a href>, <b>, <br>... in labels: group names are data, escaped.
+        names = [escape_html(_label_text(g)) for g in frame.index]
         error = None
         if ci:
             bounds = self.confidence_intervals([metric])
@@ -470,7 +545,8 @@ class FairnessAudit:
         fig = go.Figure(go.Bar(x=names, y=frame[metric], error_y=error, marker_color=colours))
         fig.add_hline(y=float(self._overall[metric]), line_dash="dash",
                       annotation_text="overall")
-        fig.update_layout(title=METRIC_LABELS.get(metric, metric), yaxis_range=[0, 1],
+        fig.update_layout(title=escape_html(METRIC_LABELS.get(metric, metric)),
+                          yaxis_range=[0, 1],
                           template="plotly_white", height=360)
         return fig
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..reports import names_text, quote_name
 from .hierarchy import Hierarchy, as_hierarchy
 from .lattice import METRICS, Encoding, Evaluation
 
@@ -185,8 +186,8 @@ class RiskAssessment:
             unknown = set(levels) - set(self.quasi_identifiers)
             if unknown:
                 raise ValueError(
-                    f"{', '.join(sorted(map(str, unknown)))} is not a quasi-identifier here. "
-                    f"Quasi-identifiers: {', '.join(self.quasi_identifiers)}."
+                    f"{names_text(sorted(map(str, unknown)))} is not a quasi-identifier here. "
+                    f"Quasi-identifiers: {names_text(self.quasi_identifiers)}."
                 )
             out = tuple(int(levels.get(q, 0)) for q in self.quasi_identifiers)
         else:
@@ -196,8 +197,8 @@ class RiskAssessment:
                                  f"({len(self.quasi_identifiers)}), not {len(out)}.")
         for q, lv, mx in zip(self.quasi_identifiers, out, self.encoding.max_levels, strict=True):
             if not 0 <= lv <= mx:
-                raise ValueError(f"Level {lv} for {q!r} does not exist: its hierarchy has "
-                                 f"levels 0 to {mx}.")
+                raise ValueError(f"Level {lv} for {quote_name(q)} does not exist: its "
+                                 f"hierarchy has levels 0 to {mx}.")
         return out
 
     def _criteria(self, k: int | None, l: int | None, t: float | None,
@@ -501,7 +502,7 @@ def assess_risk(
     sens = _columns(df, sensitive or [], "sensitive attribute")
     both = set(qis) & set(sens)
     if both:
-        raise ValueError(f"{', '.join(sorted(both))} cannot be both a quasi-identifier and "
+        raise ValueError(f"{names_text(sorted(both))} cannot be both a quasi-identifier and "
                          "a sensitive attribute.")
     if population_size is not None and population_size < len(df):
         raise ValueError(f"population_size ({population_size:,}) cannot be smaller than the "
@@ -512,7 +513,7 @@ def assess_risk(
     unknown = set(given) - set(qis)
     if unknown:
         raise ValueError(f"Hierarchies given for columns that are not quasi-identifiers: "
-                         f"{', '.join(sorted(map(str, unknown)))}.")
+                         f"{names_text(sorted(map(str, unknown)))}.")
     built = {q: as_hierarchy(given.get(q), df[q]) for q in qis}
     return RiskAssessment(df, qis, sens, built, population_size, min(k, len(df)))
 
@@ -523,10 +524,11 @@ def _columns(df: pd.DataFrame, names: Sequence[str], what: str) -> list[str]:
     out = []
     for name in names:
         if name not in df.columns:
-            raise ValueError(f"No column {name!r} for the {what}. Columns: "
-                             f"{', '.join(map(str, df.columns))}.")
+            raise ValueError(f"No column {quote_name(name)} for the {what}. Columns: "
+                             f"{names_text(df.columns)}.")
         if isinstance(df[name], pd.DataFrame):
-            raise ValueError(f"Column name {name!r} appears twice in the frame: rename one.")
+            raise ValueError(f"Column name {quote_name(name)} appears twice in the frame: "
+                             "rename one.")
         if name not in out:
             out.append(name)
     return out

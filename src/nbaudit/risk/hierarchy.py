@@ -64,8 +64,16 @@ class Hierarchy:
         values = self.table.iloc[:, level]
         if values.nunique() == 1 and str(values.iloc[0]) == "*":
             return "* (suppressed)"
-        examples = ", ".join(str(v) for v in values.drop_duplicates().head(3))
-        return f"{values.nunique()} groups, e.g. {examples}"
+        # Examples only of generalized forms: a level that keeps some original values (the
+        # most frequent categories) must not quote them, since the column may be personal.
+        originals = set(self.table.iloc[:, 0])
+        generalized = [v for v in values.drop_duplicates() if v not in originals]
+        kept = int(values.isin(originals).sum())
+        if not generalized:
+            return f"{values.nunique()} groups"
+        examples = ", ".join(str(v) for v in generalized[:3])
+        note = f" ({kept:,} values kept as they are)" if kept else ""
+        return f"{values.nunique()} groups, e.g. {examples}{note}"
 
     # -- constructors --------------------------------------------------------------------
     @classmethod
@@ -81,9 +89,14 @@ class Hierarchy:
             raise ValueError("A hierarchy needs at least one row and one column.")
         table = table.astype(str).reset_index(drop=True)
         table.columns = range(table.shape[1])
-        dup = table[0][table[0].duplicated()]
-        if not dup.empty:
-            raise ValueError(f"The hierarchy lists these values twice: {', '.join(dup[:5])}.")
+        dup = np.flatnonzero(table[0].duplicated(keep=False).to_numpy())
+        if len(dup):
+            # The rows' positions, not their values: messages are saved in notebooks.
+            rows = ", ".join(str(int(r)) for r in dup[:8])
+            more = f" and {len(dup) - 8:,} more" if len(dup) > 8 else ""
+            n_values = int(table[0].iloc[dup].nunique())
+            raise ValueError(f"The hierarchy lists {n_values:,} value(s) more than once (its "
+                             f"rows {rows}{more}, counting from 0): give each value one row.")
         return cls(table, kind)
 
     @classmethod
@@ -106,13 +119,13 @@ class Hierarchy:
             return _intervals(series)
         # Tests and builders run on the distinct values, not on every row.
         text = pd.Series(pd.unique(series.dropna()), dtype=object).astype(str)
+        date_format = _date_format(text)
+        if date_format is not None:
+            return _dates(series, parsed_text=True, date_format=date_format)
         if len(text) and text.str.fullmatch(r"[0-9A-Za-z]{3,10}").mean() > 0.95 and (
             text.str.len().nunique() <= 2 and text.str.contains(r"[0-9]").mean() > 0.95
         ):
             return _mask(series)
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601") if len(text) else text
-        if len(text) and parsed.notna().mean() > 0.95:
-            return _dates(series, parsed_text=True)
         return _categories(series)
 
 
@@ -177,10 +190,31 @@ def _intervals(series: pd.Series) -> Hierarchy:
     return Hierarchy(_with_missing(_distinct_levels(table), has_missing), "interval")
 
 
-def _dates(series: pd.Series, parsed_text: bool = False) -> Hierarchy:
+# Written date formats tried in order when a text column may hold dates (birth dates are
+# often "12/16/1977", "16.12.1977", "19771216" or "16 Dec 1977", not ISO).
+_DATE_FORMATS = ("ISO8601", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%d %b %Y",
+                 "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%m/%d/%y", "%d/%m/%y")
+
+
+def _date_format(text: pd.Series) -> str | None:
+    """The first format that parses more than 95% of the distinct values, if any."""
+    # Six characters at least: "2000" is a postcode or a year, not a date to generalize.
+    if not len(text) or not (text.str.contains(r"[0-9]").mean() > 0.95
+                             and text.str.len().min() >= 6):
+        return None
+    probe = text.head(2_000)
+    for fmt in _DATE_FORMATS:
+        parsed = pd.to_datetime(probe, errors="coerce", format=fmt)
+        if parsed.notna().mean() > 0.95:
+            return fmt
+    return None
+
+
+def _dates(series: pd.Series, parsed_text: bool = False,
+           date_format: str = "ISO8601") -> Hierarchy:
     raw = pd.Series(pd.unique(series.dropna()))
-    stamps = pd.to_datetime(raw.astype(str), errors="coerce", format="ISO8601") if parsed_text \
-        else pd.to_datetime(raw)
+    stamps = pd.to_datetime(raw.astype(str), errors="coerce", format=date_format) \
+        if parsed_text else pd.to_datetime(raw)
     keys = [value_key(v) for v in raw]
     frame = pd.DataFrame({"key": keys, "ts": stamps.to_numpy()}).drop_duplicates("key")
     ts = pd.to_datetime(frame["ts"])
@@ -211,7 +245,10 @@ def _mask(series: pd.Series) -> Hierarchy:
 def _categories(series: pd.Series, keep: int = 8) -> Hierarchy:
     counts = series.value_counts(dropna=True)  # most frequent first
     keys = list(pd.unique(np.array([value_key(v) for v in counts.index], dtype=object)))
-    if len(keys) > keep + 1:  # top categories kept, the long tail merged
+    # Mostly-unique values (names, emails, IDs chosen as quasi-identifiers): keeping the
+    # most frequent ones would keep raw identifiers, so such columns go straight to '*'.
+    identifying = len(keys) > keep + 1 and len(keys) > 0.5 * max(1, int(counts.sum()))
+    if len(keys) > keep + 1 and not identifying:  # top categories kept, the long tail merged
         top = set(keys[:keep])
         level1 = [k if k in top else "Other" for k in keys]
         table = pd.DataFrame({0: keys, 1: level1, 2: ["*"] * len(keys)})

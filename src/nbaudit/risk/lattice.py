@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..reports import quote_name
 from .hierarchy import Hierarchy, value_key
 
 METRICS = ("entropy", "loss", "dm", "dm_star", "aecs")
@@ -414,16 +415,19 @@ def _encode_attribute(series: pd.Series, name: str,
     table = hierarchy.table
     index = pd.Index(table[0])
     if not index.is_unique:
-        raise ValueError(f"The hierarchy of {name!r} lists a value twice.")
+        raise ValueError(f"The hierarchy of {quote_name(name)} lists a value twice.")
     rows = index.get_indexer(keys)
-    missing = [k for k, r in zip(keys, rows, strict=True) if r < 0]
-    if missing:
-        shown = ", ".join(repr(m) for m in missing[:8])
-        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+    missing = np.flatnonzero(rows < 0)
+    if len(missing):
+        # Where the values are (row positions), never what they are: messages are saved.
+        _, first = np.unique(codes, return_index=True)
+        where = sorted(int(first[m]) for m in missing if m < len(first))
+        shown = ", ".join(str(r) for r in where[:8]) + (" ..." if len(where) > 8 else "")
         raise ValueError(
-            f"The hierarchy of {name!r} has no row for {len(missing)} value(s) present in the "
-            f"data: {shown}{more}. Add them to the hierarchy, or leave the hierarchy out to "
-            "build one from the data."
+            f"The hierarchy of {quote_name(name)} has no row for {len(missing):,} of the "
+            f"{len(keys):,} distinct values in the data (dtype {series.dtype}; first seen in "
+            f"rows {shown}, counting from 0). Add them to the hierarchy, or leave the "
+            "hierarchy out to build one from the data."
         )
     counts = np.bincount(codes, minlength=len(keys)).astype(np.int64)
     labels, maps, entropy, loss = [], [], [], []

@@ -217,14 +217,14 @@ class ReidRiskWidget(AuditWidget):
     def report_markdown(self) -> str:
         if self.risk is None:
             raise ValueError("No assessment yet.")
-        from ..reports import risk_markdown
+        from ..reports import levels_md, risk_markdown
 
         k = min(max(1, int(self.target_k)), self.risk.encoding.n)
         chosen = self.risk.evaluate(self._clean_levels(), k=k,
                                     max_suppression=self.max_suppression)
         text = risk_markdown(self.risk, self._last_search)
         if any(self._clean_levels().values()):
-            levels = ", ".join(f"{q}: level {lv}" for q, lv in self._clean_levels().items())
+            levels = levels_md(self._clean_levels())  # column names escaped
             text += (f"\n\nChosen in the explorer: {levels}; k={chosen.k}, "
                      f"{chosen.suppressed:,} records suppressed, information loss "
                      f"{chosen.info_loss.get('entropy_share', 0):.1%}.")
