@@ -4,12 +4,15 @@ Tokens are HMAC-SHA256 of the value under a secret key: the same value and key g
 token in every column and every frame (joins still work), a different key gives unrelated
 tokens, and without the key nobody can test guesses (a plain SHA-256 of an email is reversed by
 hashing a list of emails, so plain hashes are never offered). Reversal is possible only through
-an optional vault file, encrypted with the same key, kept outside the notebook.
+an optional vault file, encrypted with the same key, kept outside the notebook. Keys shorter than
+16 bytes are refused; tokens, the vault and report content hashes each use their own key derived
+from it with HKDF-SHA256 (see `Secret`, `write_vault`).
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import hmac
 import json
@@ -17,6 +20,7 @@ import os
 import pathlib
 import re
 import secrets
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,33 +39,135 @@ ENV_VAR = "NBAUDIT_SECRET"
 HANDLINGS = ("drop", "tokenize", "mask", "generalize", "keep")
 Handling = Literal["drop", "tokenize", "mask", "generalize", "keep"]
 
+MIN_KEY_BYTES = 16
+MIN_DISTINCT_BYTES = 4
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+# HKDF-SHA256 labels (``info``): one derived key per use, so that no output of one use (a token,
+# a content hash, a vault check value) is key material of another.
+TOKEN_LABEL = b"nbaudit-token"
+VAULT_LABEL = b"nbaudit-vault"
+CONTENT_HASH_LABEL = b"nbaudit-content-hash"
+VAULT_CHECK_LABEL = b"nbaudit-vault-key-check"  # HMAC'd under the vault key: the header's check
+VAULT_FORMAT = 1
+
+
+def _derive(key: bytes, label: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(key)
+
+
+def check_key_strength(raw: bytes, source: str) -> None:
+    """Refuse a key that can be guessed, with a message that says how to make a good one.
+
+    A key counts as strong enough when its bytes (UTF-8 for text) number at least
+    ``MIN_KEY_BYTES`` (16) and hold at least ``MIN_DISTINCT_BYTES`` (4) distinct byte values, so
+    that ``""``, ``"a"``, 15-byte keys and ``"k" * 20`` or ``"abab..."`` are refused. This is a
+    floor against mistakes, not a measure of entropy: use a random key.
+
+    Parameters
+    ----------
+    raw
+        The key's bytes. Never included in the message.
+    source
+        Where the key came from (``"nbaudit.set_secret"``, ``"$NBAUDIT_SECRET"``, ...).
+
+    Raises
+    ------
+    ValueError
+        If the key is too short or too repetitive.
+    """
+    if len(raw) >= MIN_KEY_BYTES and len(set(raw)) >= MIN_DISTINCT_BYTES:
+        return
+    why = (f"it has {len(raw)} bytes" if len(raw) < MIN_KEY_BYTES
+           else f"it has fewer than {MIN_DISTINCT_BYTES} distinct bytes")
+    raise ValueError(f"The key ({source}) is too weak ({why}): tokens made with a guessable "
+                     f"key can be reversed with a dictionary. Use at least {MIN_KEY_BYTES} bytes "
+                     f"of random key material; make one with: {MAKE_A_KEY}")
+
 
 class Secret:
-    """A key that never shows itself: its repr, str and pickles reveal nothing."""
+    """A key that never shows itself.
 
-    __slots__ = ("_value", "source")
+    Only keys derived from it with HKDF-SHA256 are kept (labels ``nbaudit-token``,
+    ``nbaudit-vault``, ``nbaudit-content-hash``), never the key itself. Its repr and str say
+    ``<hidden>``; pickling (``pickle``, ``__getstate__``, ``__reduce__``) raises TypeError;
+    ``copy.copy``/``copy.deepcopy`` return the same object; it has no ``__dict__``. Code in the
+    same process can still reach the derived keys: this guards against saving and showing, not
+    against the kernel's own code.
 
-    def __init__(self, value: bytes, source: str) -> None:
-        self._value = value
-        self.source = source  # where it came from, for reports: never the key itself
+    Parameters
+    ----------
+    value
+        The key (str as UTF-8); refused by `check_key_strength` if guessable.
+    source
+        Where it came from, for reports: never the key itself.
+    """
+
+    __slots__ = ("_content", "_token", "_vault", "source")
+    _content: bytes
+    _token: bytes
+    _vault: bytes
+    source: str
+
+    def __init__(self, value: str | bytes, source: str) -> None:
+        if isinstance(value, str):
+            raw = value.encode("utf-8")
+        elif isinstance(value, bytes | bytearray | memoryview):
+            raw = bytes(value)
+        else:
+            raise TypeError(f"A key is str or bytes, not {type(value).__name__}.")
+        check_key_strength(raw, source)
+        setattr_ = object.__setattr__
+        setattr_(self, "_token", _derive(raw, TOKEN_LABEL))
+        setattr_(self, "_vault", _derive(raw, VAULT_LABEL))
+        setattr_(self, "_content", _derive(raw, CONTENT_HASH_LABEL))
+        setattr_(self, "source", source)
 
     def __repr__(self) -> str:
         return f"Secret(<hidden>, from {self.source})"
 
     __str__ = __repr__
 
-    def __reduce__(self) -> Any:
-        raise TypeError("nbaudit secrets cannot be pickled or saved.")
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("nbaudit secrets are read-only.")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("nbaudit secrets are read-only.")
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError("nbaudit secrets cannot be pickled or saved: set the key again in the "
+                        f"new process (${ENV_VAR} or nbaudit.set_secret).")
+
+    __reduce__ = __reduce_ex__ = __getstate__ = __setstate__ = _refuse
+
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
 
     def digest(self, text: str) -> bytes:
-        return hmac.new(self._value, text.encode("utf-8"), hashlib.sha256).digest()
+        """HMAC-SHA256 of ``text`` under the token key."""
+        return hmac.new(self._token, text.encode("utf-8"), hashlib.sha256).digest()
+
+    def content_hasher(self) -> hmac.HMAC:
+        """A fresh HMAC-SHA256 under the content-hash key (for `reports.content_hash`)."""
+        return hmac.new(self._content, digestmod=hashlib.sha256)
 
     def _fernet_key(self) -> bytes:
-        return base64.urlsafe_b64encode(hmac.new(self._value, b"nbaudit-vault",
-                                                 hashlib.sha256).digest())
+        return base64.urlsafe_b64encode(self._vault)
+
+    def _vault_check(self) -> str:
+        return hmac.new(self._vault, VAULT_CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
 _session: dict[str, Secret] = {}
+
+
+def _as_secret(key: str | bytes | None, source: str = "the key argument") -> Secret:
+    return current_secret() if key is None else Secret(key, source)
 
 
 def set_secret(value: str | bytes) -> None:
@@ -69,27 +175,64 @@ def set_secret(value: str | bytes) -> None:
 
     Prefer the ``NBAUDIT_SECRET`` environment variable: a key typed into a notebook cell is
     saved with the notebook.
+
+    Parameters
+    ----------
+    value
+        At least 16 bytes (UTF-8) of random key material, e.g. from
+        ``python -c "import secrets; print(secrets.token_urlsafe(32))"``.
+
+    Raises
+    ------
+    ValueError
+        If the key is guessable (see `check_key_strength`); the previous key stays in force.
     """
-    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-    if len(raw) < 16:
-        raise ValueError("Use a key of at least 16 characters (e.g. secrets.token_hex(32)).")
-    _session["key"] = Secret(raw, "nbaudit.set_secret")
+    _session["key"] = Secret(value, "nbaudit.set_secret")
 
 
 def current_secret() -> Secret:
-    """The key in force: set_secret, else $NBAUDIT_SECRET, else a random one for this session."""
+    """The key in force: set_secret, else $NBAUDIT_SECRET, else a random one for this session.
+
+    Returns
+    -------
+    Secret
+        The key (hidden).
+
+    Raises
+    ------
+    ValueError
+        If ``$NBAUDIT_SECRET`` is set but weak (including set but empty).
+    """
     if "key" in _session:
         return _session["key"]
     env = os.environ.get(ENV_VAR)
-    if env:
-        return Secret(env.encode("utf-8"), f"${ENV_VAR}")
+    if env is not None:
+        return Secret(env, f"${ENV_VAR}")
     _session["key"] = Secret(secrets.token_bytes(32),
                              "a random key made for this session (tokens change next session)")
     return _session["key"]
 
 
 def token(value: str, key: Secret, *, fmt: str | None = None, length: int = 16) -> str:
-    """The keyed token of one value (normalized: trimmed, and emails lower-cased)."""
+    """The keyed token of one value (normalized: trimmed, and emails lower-cased).
+
+    Parameters
+    ----------
+    value
+        The value.
+    key
+        The key; the token is HMAC-SHA256 under its token key, so the same value and key always
+        give the same token.
+    fmt
+        ``"EMAIL_ADDRESS"`` gives an email-shaped token.
+    length
+        Hex digits kept (16 = 64 bits).
+
+    Returns
+    -------
+    str
+        ``tok_<hex>`` (or ``tok_<hex>@example.invalid``).
+    """
     text = value.strip()
     if fmt == "EMAIL_ADDRESS" or "@" in text and re.fullmatch(r"[^@\s]+@[^@\s]+", text):
         text = text.lower()
@@ -258,37 +401,192 @@ def _redact(text: str, action: str, secret: Secret, mapping: dict[str, str],
     return "".join(pieces)
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = _NOFOLLOW | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _vault_path(path: str | os.PathLike[str]) -> pathlib.Path:
+    """The vault's absolute path (links not resolved), refused if a link or in a notebook."""
+    target = pathlib.Path(os.path.abspath(pathlib.Path(path).expanduser()))
+    real = pathlib.Path(os.path.realpath(target.parent)) / target.name
+    if any(part.lower().endswith(".ipynb") for p in (target, real) for part in p.parts):
+        raise ValueError(f"The vault must be a separate file outside any notebook, not {target}: "
+                         "a notebook is shared and saved with its outputs.")
+    if target.is_symlink():
+        raise ValueError(f"The vault path {target} is a symbolic link: give the vault's own path. "
+                         "Links are never followed, so that a link cannot redirect the vault "
+                         "onto another file.")
+    return target
+
+
+def _open_vault(target: pathlib.Path, flags: int, mode: int = 0o600) -> int:
+    try:
+        return os.open(target, flags | _OPEN_FLAGS, mode)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.EMLINK) or target.is_symlink():
+            raise ValueError(f"The vault path {target} is a symbolic link: give the vault's own "
+                             "path. Links are never followed.") from None
+        raise
+
+
+def _read_head(fd: int) -> tuple[bytes, bool]:
+    """The first line of an open vault, and whether the file ends with a newline."""
+    size = os.fstat(fd).st_size
+    os.lseek(fd, 0, os.SEEK_SET)
+    head = os.read(fd, min(size, 1 << 16)).split(b"\n", 1)[0]
+    os.lseek(fd, max(size - 1, 0), os.SEEK_SET)
+    return head, size == 0 or os.read(fd, 1) == b"\n"
+
+
+def _parse_header(line: bytes | str, target: pathlib.Path) -> dict[str, Any]:
+    try:
+        header = json.loads(line)
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or "nbaudit_vault" not in header:
+        raise ValueError(f"{target} is not an nbaudit vault: its first line is not a vault "
+                         "header. Give a new file (it is created) or an existing vault.")
+    if header["nbaudit_vault"] != VAULT_FORMAT or not isinstance(header.get("check"), str):
+        raise ValueError(f"{target} is a vault of an unknown format "
+                         f"({header['nbaudit_vault']!r}); this nbaudit reads format "
+                         f"{VAULT_FORMAT}.")
+    return header
+
+
+def _vault_header(secret: Secret) -> dict[str, Any]:
+    return {"nbaudit_vault": VAULT_FORMAT, "kdf": "HKDF-SHA256", "cipher": "Fernet",
+            "check": secret._vault_check()}
+
+
 def write_vault(path: str | os.PathLike[str], mapping: Mapping[str, str], secret: Secret) -> str:
-    """Append token -> value pairs, each value encrypted with the key, to a JSON-lines file."""
+    """Append token -> value pairs, each value encrypted with the vault key, to a vault file.
+
+    The vault is JSON lines, UTF-8. Line 1 is a header, written once when the file is created::
+
+        {"nbaudit_vault": 1, "kdf": "HKDF-SHA256", "cipher": "Fernet", "check": "<64 hex>"}
+
+    where ``check`` is HMAC-SHA256 of the fixed label ``nbaudit-vault-key-check`` under the vault
+    key, which is HKDF-SHA256 (no salt, ``info=b"nbaudit-vault"``, 32 bytes) of the key. Every
+    further line is one entry::
+
+        {"token": "tok_3f9a...", "value": "<Fernet token of the UTF-8 value>"}
+
+    encrypted with ``Fernet(urlsafe_b64encode(vault key))``. Tokens are in clear (they are in the
+    pseudonymized frame anyway); values never are. One vault file holds one key: appending under
+    another key is refused, so that a vault never becomes unreadable.
+
+    The file is created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` and mode 0600 (an existing vault
+    with wider permissions is narrowed to 0600 through its descriptor); a symbolic link, a path
+    ending in ``.ipynb`` (any case) or inside one, and a file that is not a vault are refused.
+    Writers are serialized with ``flock`` where available.
+
+    Parameters
+    ----------
+    path
+        The vault file (created with its folders if missing).
+    mapping
+        Token -> original value.
+    secret
+        The key the tokens were made with.
+
+    Returns
+    -------
+    str
+        The vault's absolute path.
+
+    Raises
+    ------
+    ValueError
+        On any refusal above; messages name the path, never a token or a value.
+    """
     from cryptography.fernet import Fernet
 
-    target = pathlib.Path(path).expanduser().resolve()
-    if target.suffix == ".ipynb":
-        raise ValueError("The vault must be a separate file, never a notebook.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fernet = Fernet(secret._fernet_key())
-    with target.open("a", encoding="utf-8") as fh:
-        for tok, value in mapping.items():
-            fh.write(json.dumps({"token": tok,
-                                 "value": fernet.encrypt(value.encode()).decode()}) + "\n")
-    os.chmod(target, 0o600)
+    target = _vault_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = _open_vault(target, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL)
+    except FileExistsError:
+        fd = _open_vault(target, os.O_RDWR | os.O_APPEND)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"The vault path {target} is not a regular file.")
+        try:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows
+            pass
+        head, ends_with_newline = _read_head(fd)
+        lines = []
+        if head:
+            header = _parse_header(head, target)
+            if not hmac.compare_digest(header["check"], secret._vault_check()):
+                raise ValueError(f"Nothing was written to {target}: this vault was written with "
+                                 "another key (one vault file, one key). Use the key it was "
+                                 "written with, or another vault file.")
+            if not ends_with_newline:
+                lines.append("")
+        else:
+            lines.append(json.dumps(_vault_header(secret)))
+        if hasattr(os, "fchmod") and info.st_mode & 0o777 != 0o600:
+            os.fchmod(fd, 0o600)  # a vault only, through its descriptor: never a link's target
+        fernet = Fernet(secret._fernet_key())
+        lines += [json.dumps({"token": tok, "value": fernet.encrypt(value.encode()).decode()})
+                  for tok, value in mapping.items()]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(fd, data):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     return str(target)
 
 
 def reverse_tokens(vault: str | os.PathLike[str], key: str | bytes | None = None,
                    ) -> dict[str, str]:
-    """Read a vault with the key: token -> original value (for an authorized system)."""
+    """Read a vault with the key: token -> original value (for an authorized system).
+
+    Parameters
+    ----------
+    vault
+        A vault written by `pseudonymize(..., vault=...)` (format: see `write_vault`). Symbolic
+        links are refused.
+    key
+        The key the vault was written with. Default: the key in force (`set_secret`, else
+        ``$NBAUDIT_SECRET``). Checked for strength before the file is opened.
+
+    Returns
+    -------
+    dict
+        Token -> original value.
+
+    Raises
+    ------
+    ValueError
+        For a weak key, a file that is not a vault, a vault written with another key
+        ("this vault was written with another key"), or a damaged entry. Messages never hold a
+        token or a value.
+    """
     from cryptography.fernet import Fernet, InvalidToken
 
-    secret = Secret(key.encode() if isinstance(key, str) else key, "the key argument") \
-        if key is not None else current_secret()
+    secret = _as_secret(key)
+    target = _vault_path(vault)
+    with os.fdopen(_open_vault(target, os.O_RDONLY), encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    header = _parse_header(lines[0] if lines else "", target)
+    if not hmac.compare_digest(header["check"], secret._vault_check()):
+        raise ValueError(f"Cannot read {target}: this vault was written with another key. Pass "
+                         "the key it was written with (key=... or $NBAUDIT_SECRET).")
     fernet = Fernet(secret._fernet_key())
     out = {}
-    with pathlib.Path(vault).open(encoding="utf-8") as fh:
-        for line in fh:
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
             entry = json.loads(line)
-            try:
-                out[entry["token"]] = fernet.decrypt(entry["value"].encode()).decode()
-            except InvalidToken:
-                raise ValueError("This key does not open the vault.") from None
+            out[entry["token"]] = fernet.decrypt(entry["value"].encode()).decode()
+        except (ValueError, KeyError, TypeError, AttributeError, InvalidToken):
+            raise ValueError(f"Line {number} of the vault {target} is damaged or was altered "
+                             "(it does not decrypt under this vault's key).") from None
     return out

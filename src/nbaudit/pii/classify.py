@@ -26,13 +26,14 @@ import pyarrow.compute as pc
 from ..config import settings
 from . import detect, patterns, presidio_engine
 from .entities import entity
-from .headers import header_hints, header_tokens
+from .headers import NOT_PERSON, header_hints, header_tokens
 from .names import NAME_CANDIDATE_RE2
 from .text import TEXT_ENTITIES, find_in_texts
 
 SCOUT_CELLS = 1_000
 STRUCTURED_MIN_SHARE = 0.5  # a column is labelled from its hit rate, not from a few hits
 TEXT_MIN_SHARE = 0.01  # free text: at least 1% of cells (and 3 cells) hold PII
+SHORT_TEXT_MIN_SHARE = 0.1  # strings of a few words: at least 10%
 TEXT_SAMPLE_CELLS = 2_000
 PRESIDIO_TEXT_CELLS = 40  # enough to see an entity twice; Presidio costs ~2 ms a cell
 PRESIDIO_VALUE_CELLS = 30
@@ -325,6 +326,10 @@ def free_text(col: ColumnSample) -> Verdict | None:
     validating Python pass (and, in the NER tier, every sampled cell goes to spaCy).
     """
     text_entities = None if col.entities is None else col.entities & set(TEXT_ENTITIES)
+    if header_tokens(col.name)[0] and set(header_tokens(col.name)[0]) & NOT_PERSON:
+        # "company", "product", "job title": names in them are namesakes, not people.
+        text_entities = (set(TEXT_ENTITIES) if text_entities is None else text_entities) - {
+            "PERSON"}
     if not (col.stringy and col.shape.mean_tokens >= 1.5
             and (col.entities is None or text_entities)):
         return None
@@ -359,7 +364,9 @@ def free_text(col: ColumnSample) -> Verdict | None:
             presidio_note = "; Presidio also found " + ", ".join(
                 f"{e} in {n}" for e, n in sorted(extra.items()))
     text_conf = min(0.99, 0.5 + text_share)
-    if not (hit_cells >= 3 and text_share >= TEXT_MIN_SHARE and text_conf >= col.min_score):
+    # Short strings (titles, labels) must hold PII often, prose only now and then.
+    min_share = TEXT_MIN_SHARE if col.shape.is_free_text else SHORT_TEXT_MIN_SHARE
+    if not (hit_cells >= 3 and text_share >= min_share and text_conf >= col.min_score):
         if hit_cells:
             col.notes.append(f"{hit_cells} of {n_text:,} sampled cells hold PII (too few)")
         return None

@@ -286,7 +286,17 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         return k
 
     spans: dict[tuple[int, int], float] = {}
-    title_case: bool | None = None
+    title_case: list[bool] = []
+
+    def is_title_case() -> bool:
+        # In Title Case Text (headlines, charge or product descriptions) capitals say
+        # nothing: two capitalised words are then no evidence of a name without a cue.
+        if not title_case:
+            long_words = _LONG_WORD.findall(text)
+            title_case.append(len(long_words) >= 2 and (
+                sum(w[0].isupper() for w in long_words) > 0.6 * len(long_words)))
+        return title_case[0]
+
     for m in _NAME_RUN.finditer(text):
         words = m.group(1).split(" ")
         start, end = m.span(1)
@@ -302,19 +312,13 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         first_known = key(words[0]) in given
         last = key(words[-1])
         last_known = last in family or last.split("-")[-1] in family
-        if len(words) >= 2 and first_known and last_known:
+        if len(words) >= 2 and first_known and last_known and not is_title_case():
             spans[(start, end)] = 0.7
         elif (first_known or last_known or len(words) >= 2) and _cued(text, start):
             if len(words) == 1 and not first_known and last in places():
                 continue  # "from London", "Dear Paris team"
             spans[(start, end)] = 0.6 if (first_known or last_known) else 0.5
-        elif len(words) >= 2 and first_known and len(words[-1].rstrip(".")) > 1:
-            if title_case is None:
-                # In Title Case Text (headlines, charge or product descriptions) capitals
-                # say nothing: a known given name before a capitalised word is no evidence.
-                long_words = _LONG_WORD.findall(text)
-                title_case = len(long_words) >= 2 and (
-                    sum(w[0].isupper() for w in long_words) > 0.6 * len(long_words))
-            if not title_case:
-                spans[(start, end)] = 0.5
+        elif (len(words) >= 2 and first_known and len(words[-1].rstrip(".")) > 1
+              and not is_title_case()):
+            spans[(start, end)] = 0.5
     return [(s, e, "PERSON", score) for (s, e), score in sorted(spans.items())]

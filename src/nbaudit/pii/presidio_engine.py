@@ -29,7 +29,7 @@ from ..config import _package_dir, resolve_pipeline, settings
 
 # Presidio entities that nbaudit's own detectors already cover or that are too noisy on
 # tables without context words (floats fire US_DRIVER_LICENSE, emails fire URL).
-_SKIP = {"US_DRIVER_LICENSE", "URL", "DATE_TIME", "US_BANK_NUMBER", "NRP"}
+_SKIP = {"US_DRIVER_LICENSE", "URL", "DATE_TIME", "US_BANK_NUMBER", "NRP", "ORGANIZATION"}
 MIN_SCORE = 0.4
 
 # spaCy labels -> Presidio entities (Presidio's own spaCy configuration, conf/default.yaml,

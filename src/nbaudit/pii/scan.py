@@ -17,7 +17,7 @@ from . import detect, presidio_engine
 from .classify import MAX_TEXT, ColumnReport, cell_text, classify
 from .entities import ENTITIES, LEVEL_RANK, Handling
 from .masking import mask_value, truncate
-from .text import find_in_texts, known_spans, merge_spans
+from .text import find_in_text, find_in_texts, known_spans, merge_spans
 
 Progress = Callable[[float, str], None]
 
@@ -427,7 +427,8 @@ def _label_entity(name: str) -> str | None:
                 "IP_ADDRESS"):
         if detect.DETECTORS[ent](arr, False)[0]:
             return ent
-    hits = find_in_texts([name])[0]
+    # Pattern tier only: NER reads "date_of_birth" as a person's name.
+    hits = find_in_text(name)
     return hits[0][2] if hits else None
 
 
