@@ -1,6 +1,7 @@
 # nbaudit: one command to set up and open the demo, one to set up and run every test layer.
 #   make lab    set up, then open JupyterLab on notebooks/01_pii_scan.ipynb
 #   make test   set up, then lint, type-check and run all tests (unit .. real browser)
+#   make wheel  the sdist and wheel of a clean checkout, in dist/ (make test checks them)
 #   make bench  speed ratios against the named peers (bench/: Presidio, pycanon, fairlearn)
 
 VENV   ?= .venv
@@ -8,20 +9,20 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test lint bench build-js chromium clean
+.PHONY: setup lab test lint bench build-js wheel chromium clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml package.json package-lock.json labextension/package.json \
-          labextension/package-lock.json labextension/src/index.ts
+          labextension/package-lock.json labextension/src/index.ts \
+          $(wildcard requirements/ner-test.txt)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet hatchling hatch-jupyter-builder editables "jupyter-builder>=1"
 	npm ci --no-audit --no-fund --loglevel=error
-	npm run --silent build
-	cd labextension && npm ci --no-audit --no-fund --loglevel=error
-	cd labextension && PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build
+	PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build:all
 	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev]"
+	test ! -f requirements/ner-test.txt || $(PIP) install --quiet --no-deps --require-hashes -r requirements/ner-test.txt
 	touch $(STAMP)
 
 build-js:
@@ -39,17 +40,40 @@ chromium:
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
 	npm run --silent typecheck
 
-test: setup chromium lint
+# The sdist and wheel a release would get: `python -m build` (sdist, then the wheel from the
+# sdist, each in an isolated environment with empty npm trees) on a copy of the files git knows
+# about (tracked, with uncommitted changes, plus untracked files that are not ignored), so
+# nothing built or cached in this checkout can leak in. tests/test_wheel.py checks the result.
+WHEEL_SOURCES := $(wildcard $(shell git ls-files --cached --others --exclude-standard 2>/dev/null))
+WHEEL_STAMP   := dist/.built
+
+wheel: $(WHEEL_STAMP)
+
+$(WHEEL_STAMP): $(WHEEL_SOURCES) | setup
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || \
+	  { echo "make wheel: not a git checkout, nothing to copy"; exit 1; }
+	rm -rf dist && mkdir -p dist
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 -r sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+	    tar --null -T - -cf - | tar -xf - -C "$$tmp" && \
+	  (cd "$$tmp" && "$(abspath $(PY))" -m build --outdir "$(abspath dist)")
+	touch $(WHEEL_STAMP)
+
+test: setup chromium lint wheel
 	$(PY) -m pytest -q -ra
 
 bench: setup
 	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev,bench]"
-	$(PIP) install --quiet --no-deps "pycanon==1.3.6"
+	$(PIP) install --quiet --no-deps "pycanon==1.3.6" "presidio-evaluator==0.3.2"
 	$(PY) bench/bench_pii.py
 	$(PY) bench/bench_risk.py
 	$(PY) bench/bench_fairness.py
+	$(PY) bench/bench_detection.py
 
 clean:
-	rm -rf $(VENV) node_modules src/nbaudit/static test-artifacts
+	rm -rf $(VENV) node_modules labextension/node_modules labextension/lib src/nbaudit/static \
+	  src/nbaudit/labextension test-artifacts dist

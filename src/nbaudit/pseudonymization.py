@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .pii.masking import mask_value
-from .pii.scan import cell_text
-from .pii.text import find_in_text, known_spans, merge_spans
+from .pii.scan import StaleScanError, cell_text
+from .pii.text import find_in_texts, known_spans, merge_spans
 
 if TYPE_CHECKING:
     from .pii.scan import PiiScan
@@ -303,74 +303,65 @@ def pseudonymize(
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"pseudonymize needs a pandas DataFrame, not {type(df).__name__}.")
+    # Another frame with the scanned columns is fine (scan a sample, pseudonymize it all);
+    # other columns would put one column's handling on another's values.
+    if df is not scan.frame and list(map(repr, df.columns)) != list(map(repr, scan.frame.columns)):
+        raise StaleScanError(
+            "This DataFrame's columns are not the scanned frame's (names or order differ): "
+            "scan it first (nbaudit.scan_pii(df)), then pseudonymize with that scan.")
     secret = Secret(key.encode() if isinstance(key, str) else key, "the key argument") \
         if key is not None else current_secret()
     chosen = {c.name: (c.handling if c.entity != "NONE" else "keep") for c in scan.columns}
-    for name, value in (handling or {}).items():
-        if name not in chosen:
-            raise ValueError(f"No column {name!r} in the scan. Columns: {', '.join(chosen)}.")
+    by_label = {str(c.label): c.name for c in scan.columns if not c.label_masked}
+    for requested, value in (handling or {}).items():
+        name = requested if requested in chosen else by_label.get(str(requested))
+        if name is None:
+            raise ValueError(f"No column {_quoted(requested)} in the scan. Columns: "
+                             f"{', '.join(_quoted(c) for c in chosen)}.")
         if value not in HANDLINGS:
-            raise ValueError(f"Handling {value!r} for {name!r} is not one of {HANDLINGS}. "
-                             "Plain hashes are not offered: a hashed email is reversed by a "
-                             "dictionary; 'tokenize' uses a secret key instead.")
+            raise ValueError(f"Handling {_quoted(value)} for {_quoted(requested)} is not one of "
+                             f"{HANDLINGS}. Plain hashes are not offered: a hashed email is "
+                             "reversed by a dictionary; 'tokenize' uses a secret key instead.")
         chosen[name] = value
+    # Columns by position: labels may be numbers, tuples, None or repeated.
     out = df.copy()
-    own = [c for c in scan.columns if c.role == "identifier" and c.name in df.columns
+    out.columns = pd.RangeIndex(df.shape[1])
+    own = [c for c in scan.columns if c.role == "identifier"
            and c.entity not in ("FREE_TEXT", "ID_NUMBER")]
     mapping: dict[str, str] = {}
     notes: list[str] = []
-    drop = []
+    drop: list[int] = []
     for report in scan.columns:
-        name, action = report.name, chosen[report.name]
-        if action == "keep" or name not in out.columns:
+        pos, action = report.position, chosen[report.name]
+        if action == "keep":
             continue
         if action == "drop":
-            drop.append(name)
+            drop.append(pos)
             continue
-        series = out[name]
+        series = out[pos]
         if action == "generalize":
             from .risk.hierarchy import Hierarchy, value_key
 
             h = Hierarchy.build(series)
             level = min(generalize_level, h.max_level)
             table = dict(zip(h.table[0], h.table[level], strict=True))
-            out[name] = series.map(lambda v, t=table: t.get(value_key(v), "*")).astype(object)
-            notes.append(f"{name}: generalized to level {level} of an automatic {h.kind} "
-                         "hierarchy")
+            out[pos] = series.map(lambda v, t=table: t.get(value_key(v), "*")).astype(object)
+            notes.append(f"{report.name}: generalized to level {level} of an automatic "
+                         f"{h.kind} hierarchy")
             continue
         entity = report.entity
-        fmt = "EMAIL_ADDRESS" if (email_format and entity == "EMAIL_ADDRESS") else None
-
-        def one(value: Any, entity: str = entity, fmt: str | None = fmt,
-                action: str = action) -> Any:
-            if value is None or (isinstance(value, float) and np.isnan(value)):
-                return value
-            text = value if isinstance(value, str) else str(value)
-            if entity == "FREE_TEXT":
-                return _redact(text, action, secret, mapping, email_format)
-            if action == "tokenize":
-                tok = token(text, secret, fmt=fmt)
-                mapping[tok] = text
-                return tok
-            return _mask_keep_last(text, entity)
-
-        if entity == "FREE_TEXT" and own:
-            # Row by row: each row's own identifiers are redacted in its text too.
-            rows = df[[c.name for c in own]].itertuples(index=False, name=None)
-            out[name] = pd.Series(
-                [value if value is None or (isinstance(value, float) and np.isnan(value))
-                 else _redact(cell_text(value), action, secret, mapping, email_format,
-                              [(cell_text(v).strip(), c.entity)
-                               for v, c in zip(ids, own, strict=True)])
-                 for value, ids in zip(series.tolist(), rows, strict=True)],
-                index=out.index, dtype=object)
+        if entity == "FREE_TEXT":
+            out[pos] = _redact_column(series, df, own, action, secret, mapping, email_format)
             continue
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        converted = np.array([one(u) for u in uniques], dtype=object)
-        values = np.where(codes >= 0, converted[np.maximum(codes, 0)] if len(converted) else None,
-                          None)
-        out[name] = pd.Series(values, index=out.index, dtype=object)
-    out = out.drop(columns=drop)
+        out[pos] = _convert(series, entity, action, secret, mapping, email_format)
+    labels = [c.name if c.label_masked else df.columns[c.position] for c in scan.columns]
+    if any(c.label_masked for c in scan.columns):
+        notes.append("column names that are personal data were replaced by masked names")
+    out.columns = pd.Index(labels, tupleize_cols=False) if len(labels) == df.shape[1] \
+        else df.columns
+    if drop:
+        out = out.iloc[:, [i for i in range(df.shape[1]) if i not in set(drop)]]
+    out = _pseudonymize_index(out, scan, secret, mapping, notes)
     vault_path = None
     if vault is not None:
         vault_path = write_vault(vault, mapping, secret)
@@ -380,12 +371,77 @@ def pseudonymize(
     return PseudonymizationResult(out, chosen, secret.source, vault_path, len(mapping), notes)
 
 
+def _quoted(name: Any, limit: int = 60) -> str:
+    text = str(name)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _convert(series: pd.Series, entity: str, action: str, secret: Secret,
+             mapping: dict[str, str], email_format: bool) -> pd.Series:
+    """Tokens or masks for a structured column, computed once per distinct value."""
+    fmt = "EMAIL_ADDRESS" if (email_format and entity == "EMAIL_ADDRESS") else None
+
+    def one(value: Any) -> Any:
+        text = cell_text(value)
+        if action == "tokenize":
+            tok = token(text, secret, fmt=fmt)
+            mapping[tok] = text
+            return tok
+        return _mask_keep_last(text, entity)
+
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts): their text
+        codes, uniques = pd.factorize(series.map(cell_text, na_action="ignore"),
+                                      use_na_sentinel=True)
+    converted = np.array([one(u) for u in uniques], dtype=object)
+    values = np.where(codes >= 0, converted[np.maximum(codes, 0)] if len(converted) else None,
+                      None)
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: str,
+                   secret: Secret, mapping: dict[str, str], email_format: bool) -> pd.Series:
+    """Free text redacted span by span, with every tier's spans (NER in one batch) and each
+    row's own identifiers wherever they recur in its text."""
+    texts = [cell_text(v) for v in series.tolist()]
+    hits = find_in_texts(texts)
+    rows = (df.iloc[:, [c.position for c in own]].itertuples(index=False, name=None)
+            if own else ([] for _ in texts))
+    out: list[Any] = []
+    for value, text, found, ids in zip(series.tolist(), texts, hits, rows, strict=True):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            out.append(value)
+            continue
+        known = [(cell_text(v).strip(), c.entity) for v, c in zip(ids, own, strict=True)]
+        if known:
+            found = merge_spans(found, known_spans(text, known))
+        out.append(_redact(text, action, secret, mapping, email_format, found))
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def _pseudonymize_index(out: pd.DataFrame, scan: PiiScan, secret: Secret,
+                        mapping: dict[str, str], notes: list[str]) -> pd.DataFrame:
+    """An index that holds personal data (names, emails) becomes tokens, or positions."""
+    report = scan.index_report
+    if report is None or report.role not in ("identifier", "sensitive"):
+        return out
+    if report.role == "identifier" and report.handling == "tokenize":
+        tokens = []
+        for value in out.index:
+            text = " ".join(map(str, value)) if isinstance(value, tuple) else cell_text(value)
+            tok = token(text, secret)
+            mapping[tok] = text
+            tokens.append(tok)
+        notes.append(f"the index held {report.entity} and was replaced by tokens")
+        return out.set_axis(pd.Index(tokens, dtype=object), axis=0)
+    notes.append(f"the index held {report.entity} and was replaced by row numbers")
+    return out.reset_index(drop=True)
+
+
 def _redact(text: str, action: str, secret: Secret, mapping: dict[str, str],
-             email_format: bool, known: list[tuple[str, str]] | None = None) -> str:
+             email_format: bool, hits: list[tuple[int, int, str, float]]) -> str:
     pieces, pos = [], 0
-    hits = find_in_text(text)
-    if known:
-        hits = merge_spans(hits, known_spans(text, known))
     for start, end, ent, _ in hits:
         pieces.append(text[pos:start])
         span = text[start:end]

@@ -68,6 +68,8 @@ class ColumnReport:
     contains: dict[str, int] = field(default_factory=dict)
     # True when only the header says personal data: masked, but unverified.
     possible: bool = False
+    # True when the column's own name is personal data: `name` is then a masked stand-in.
+    label_masked: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class ColumnReport:
             "contains": dict(self.contains),
             "colour": entity(self.entity).colour,
             "possible": self.possible,
+            "label_masked": self.label_masked,
         }
 
 

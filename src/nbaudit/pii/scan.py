@@ -442,7 +442,7 @@ def _mask_pii_labels(reports: list[ColumnReport]) -> list[ColumnReport]:
             continue
         safe = f"{mask_value(c.name.strip(), ent)} (column {c.position + 1})"
         note = f"the column's name holds {ent} and is masked"
-        out.append(replace(c, name=safe, evidence=f"{c.evidence}; {note}"))
+        out.append(replace(c, name=safe, evidence=f"{c.evidence}; {note}", label_masked=True))
     return out
 
 
