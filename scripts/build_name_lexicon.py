@@ -95,6 +95,10 @@ def main(source_dir: str) -> None:
     _write("first_names.txt.gz", census_first | given)
     _write("surnames.txt.gz", census_last | _curated(DATA / "surnames_curated.txt"))
     _write("places.txt.gz", _places())
+    # Names that are also everyday words ("Will", "Grant", "Hunter"): one such word alone in
+    # a sentence is no evidence of a person.
+    words = _english_words()
+    _write("name_words.txt.gz", (census_first | given | census_last) & words)
 
 
 def _places() -> set[str]:
@@ -111,7 +115,11 @@ def _places() -> set[str]:
         names.update([country["name"], country["capital"]])
     names.update(s["name"] for s in gc.get_us_states().values())
     out = {" ".join(anyascii(n).lower().split()) for n in names if n}
-    return {n for n in out if re.fullmatch(r"[a-z][a-z' .\-]{1,40}", n)}
+    # One-word places that are also English words ("Mobile", "Reading", "Nice") would turn
+    # ordinary capitalised words in text into places.
+    english = _english_words()
+    return {n for n in out if re.fullmatch(r"[a-z][a-z' .\-]{1,40}", n)
+            and not (" " not in n and n in english)}
 
 
 if __name__ == "__main__":

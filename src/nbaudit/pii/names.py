@@ -69,6 +69,12 @@ def surnames() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def everyday_names() -> frozenset[str]:
+    """Names that are also everyday English words ("will", "grant", "hunter")."""
+    return _read_gz("name_words.txt.gz")
+
+
+@lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """Names of cities over 15,000 people, countries and US states (GeoNames, CC BY 4.0)."""
     return _read_gz("places.txt.gz")
@@ -247,7 +253,11 @@ def _cued(text: str, start: int) -> bool:
         words[-1].endswith(":") and words[-1][:-1] in CUES)
 
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?"
+# Latin letters with accents of every European language (Latin Extended-A and B hold both
+# cases: the first letter is checked with str.isupper afterwards).
+_UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"
+_LOW = "a-zß-öø-ÿĀ-ɏ'’"
+_CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
 _NAME_RUN = re.compile(
     rf"(?<![\w'’-])({_CAP}(?: (?:[A-Z]\.|{_CAP}|(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)"
     rf"(?= [A-Z]))){{0,3}})(?![\w'’-])"
@@ -266,6 +276,12 @@ NAME_CANDIDATE_RE2 = (
 )
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether `start` begins a sentence, a line or a quotation (capitals say nothing there)."""
+    before = text[max(0, start - 3):start].rstrip(" ")
+    return not before or before[-1] in ".!?\n:;\"“(\\'}"
+
+
 def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
     """Person names in free text: (start, end, "PERSON", score).
 
@@ -276,7 +292,8 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
     """
     if not any(c.isupper() for c in text):
         return []
-    given, family = first_names(), surnames()
+    given, family, common = first_names(), surnames(), everyday_names()
+    where = places()
     keys: dict[str, str] = {}  # word -> folded key; texts repeat their words
 
     def key(word: str) -> str:
@@ -292,7 +309,9 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         # In Title Case Text (headlines, charge or product descriptions) capitals say
         # nothing: two capitalised words are then no evidence of a name without a cue.
         if not title_case:
-            long_words = _LONG_WORD.findall(text)
+            # Known names do not count: a list of names is not a headline.
+            long_words = [w for w in _LONG_WORD.findall(text)
+                          if key(w) not in given and key(w) not in family]
             title_case.append(len(long_words) >= 2 and (
                 sum(w[0].isupper() for w in long_words) > 0.6 * len(long_words)))
         return title_case[0]
@@ -309,6 +328,12 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
             words = words[:-1]
         if not words:
             continue
+        if not words[0][0].isupper():
+            continue
+        if key(words[-1]) in NOT_NAME_WORDS:
+            continue  # "Laura Mountain", "Tata Co"
+        if " ".join(key(w) for w in words) in where and not _cued(text, start):
+            continue  # "Santa Lucia Del Mela", "Norway" (but "Dear Anna")
         first_known = key(words[0]) in given
         last = key(words[-1])
         last_known = last in family or last.split("-")[-1] in family
@@ -321,4 +346,8 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         elif (len(words) >= 2 and first_known and len(words[-1].rstrip(".")) > 1
               and not is_title_case()):
             spans[(start, end)] = 0.5
+        elif (len(words) == 1 and (first_known or last_known) and key(words[0]) not in common
+              and not _sentence_start(text, start) and not is_title_case()):
+            # One known name inside a sentence ("the kids: Michael, Selena and James").
+            spans[(start, end)] = 0.4
     return [(s, e, "PERSON", score) for (s, e), score in sorted(spans.items())]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ..config import settings
-from . import national_ids, patterns, phones, presidio_engine
+from . import national_ids, patterns, phones, places, presidio_engine
 from .names import names_in_text
 
 Span = tuple[int, int, str, float]
@@ -86,9 +86,25 @@ def find_in_text(
     if has_digit and (entities is None or "ID_NUMBER" in entities):
         extra += [(s, e, scheme, score) for s, e, scheme, score
                   in national_ids.find_national_ids(text)]
-    if entities is None or "PERSON" in entities:
-        extra += names_in_text(text)
-    return merge_spans(found, extra) if extra else found
+    if extra:
+        found = merge_spans(found, extra)
+    # Then, in order of trust: street addresses (before names: "12 William Haven"), names,
+    # places, dates and ages; each only where nothing earlier matched.
+    for entity, finder in _LATER:
+        if entities is None or entity in entities:
+            more = finder(text)
+            if more:
+                found = merge_spans(found, more)
+    return found
+
+
+_LATER = (
+    ("LOCATION", places.addresses_in_text),
+    ("PERSON", names_in_text),
+    ("LOCATION", places.places_in_text),
+    ("DATE_TIME", places.dates_in_text),
+    ("AGE", places.ages_in_text),
+)
 
 
 def merge_spans(
