@@ -30,7 +30,7 @@ import pandas as pd
 
 from .pii.masking import mask_value
 from .pii.scan import StaleScanError, cell_text
-from .pii.text import find_in_texts, known_spans, merge_spans
+from .pii.text import find_in_texts, known_spans, known_values_in_text, merge_spans
 
 if TYPE_CHECKING:
     from .pii.scan import PiiScan
@@ -351,7 +351,8 @@ def pseudonymize(
             continue
         entity = report.entity
         if entity == "FREE_TEXT":
-            out[pos] = _redact_column(series, df, own, action, secret, mapping, email_format)
+            out[pos] = _redact_column(series, df, own, action, secret, mapping, email_format,
+                                      scan.identifier_values())
             continue
         out[pos] = _convert(series, entity, action, secret, mapping, email_format)
     labels = [c.name if c.label_masked else df.columns[c.position] for c in scan.columns]
@@ -401,7 +402,8 @@ def _convert(series: pd.Series, entity: str, action: str, secret: Secret,
 
 
 def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: str,
-                   secret: Secret, mapping: dict[str, str], email_format: bool) -> pd.Series:
+                   secret: Secret, mapping: dict[str, str], email_format: bool,
+                   identifiers: Mapping[str, str]) -> pd.Series:
     """Free text redacted span by span, with every tier's spans (NER in one batch) and each
     row's own identifiers wherever they recur in its text."""
     texts = [cell_text(v) for v in series.tolist()]
@@ -416,6 +418,7 @@ def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: 
         known = [(cell_text(v).strip(), c.entity) for v, c in zip(ids, own, strict=True)]
         if known:
             found = merge_spans(found, known_spans(text, known))
+        found = merge_spans(found, known_values_in_text(text, identifiers))
         out.append(_redact(text, action, secret, mapping, email_format, found))
     return pd.Series(out, index=series.index, dtype=object)
 

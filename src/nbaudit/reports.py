@@ -76,7 +76,8 @@ def content_hash(df: pd.DataFrame, key: Secret | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def provenance(df: pd.DataFrame | None, parameters: dict[str, Any]) -> dict[str, Any]:
+def provenance(df: pd.DataFrame | None, parameters: dict[str, Any],
+               columns: list[str] | None = None) -> dict[str, Any]:
     """What a report was made from: enough to reproduce it.
 
     Parameters
@@ -85,6 +86,9 @@ def provenance(df: pd.DataFrame | None, parameters: dict[str, Any]) -> dict[str,
         The frame, or None (then no shape, columns or hash).
     parameters
         The parameters of the result (None values left out).
+    columns
+        Column names to state instead of the frame's own (a scan's, where a name that is
+        personal data is masked).
 
     Returns
     -------
@@ -102,7 +106,8 @@ def provenance(df: pd.DataFrame | None, parameters: dict[str, Any]) -> dict[str,
         from .pseudonymization import current_secret
 
         secret = current_secret()
-        out.update({"rows": int(df.shape[0]), "columns": [str(c) for c in df.columns],
+        out.update({"rows": int(df.shape[0]),
+                    "columns": columns if columns is not None else [str(c) for c in df.columns],
                     "content_hash": content_hash(df, secret),
                     "content_hash_kind": "keyed content hash: equal only under the same key "
                                          "(HMAC-SHA256, key derived from the session key)",
@@ -297,8 +302,9 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
     qis = scan.quasi_identifiers
     if qis:
         lines += ["", f"Quasi-identifiers to check for re-identification: {_names_md(qis)}."]
-    lines.append(provenance_markdown(provenance(scan.frame, {"sample_size": scan.sample_size,
-                                                             "min_score": scan.min_score})))
+    parameters = {"sample_size": scan.sample_size, "min_score": scan.min_score}
+    lines.append(provenance_markdown(provenance(
+        scan.frame, parameters, columns=[c.name for c in scan.columns])))
     return "\n".join(lines)
 
 
@@ -458,7 +464,8 @@ def data_handling_report(scan: PiiScan, result: PseudonymizationResult | None = 
         "high": "Direct identifiers or secrets remain in clear: the data is personal data "
                 "in the full sense of the GDPR.",
     }[residual]]
-    lines.append(provenance_markdown(provenance(scan.frame, {
+    lines.append(provenance_markdown(provenance(
+        scan.frame, columns=[c.name for c in scan.columns], parameters={
         "handling": handling, "key_source": result.key_source if result else None})))
     return "\n".join(lines)
 

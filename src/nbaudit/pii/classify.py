@@ -38,6 +38,7 @@ TEXT_SAMPLE_CELLS = 2_000
 PRESIDIO_TEXT_CELLS = 40  # enough to see an entity twice; Presidio costs ~2 ms a cell
 PRESIDIO_VALUE_CELLS = 30
 MAX_TEXT = 20_000  # characters of one cell examined in the sample stages
+TEXT_VALIDATE_LIMIT = 20_000  # distinct free-text candidates checked in Python per column
 _ID_HEADERS = {"US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE"}
 # Headers that name personal data strongly enough to mask the column when values disagree.
 FAIL_SAFE_ENTITIES = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "SOCIAL_HANDLE", "US_SSN",
@@ -386,15 +387,25 @@ def free_text(col: ColumnSample) -> Verdict | None:
         mask_u |= sure
         rest &= ~sure
     todo = np.flatnonzero(rest)
+    unverified = 0
+    if todo.size > TEXT_VALIDATE_LIMIT:
+        # Past this many candidates a Python pass would take minutes: the rest count as PII
+        # (fail safe; pages find the spans of every cell they show, flagged or not).
+        unverified = int(todo.size - TEXT_VALIDATE_LIMIT)
+        mask_u[todo[TEXT_VALIDATE_LIMIT:]] = True
+        todo = todo[:TEXT_VALIDATE_LIMIT]
     if todo.size:
         values = [v[:MAX_TEXT] for v in col.uniques.take(pa.array(todo)).to_pylist()]
         found = find_in_texts(values, text_entities)
         mask_u[todo] = [bool(h) for h in found]
     flags = col.row_flags(mask_u)
+    if unverified:
+        col.notes.append(f"{unverified:,} distinct candidate cells counted as PII unverified")
     listed = ", ".join(f"{e} in {n}" for e, n in sorted(contains.items(), key=lambda t: -t[1]))
     tier = "; NER tier: " + presidio_engine.tier() if ner else ""
+    counted = "".join(f"; {n}" for n in col.notes)
     evidence = (f"free text; {text_share:.1%} of {n_text:,} sampled cells hold PII "
-                f"({listed}){presidio_note}{tier}; {col.shape.describe()}")
+                f"({listed}){presidio_note}{tier}{counted}; {col.shape.describe()}")
     return col.report("FREE_TEXT", text_share, text_conf, evidence, flags, contains=contains)
 
 

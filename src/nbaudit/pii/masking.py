@@ -132,7 +132,15 @@ SHARED_HOSTS = frozenset([
 def _mask_host(host: str) -> str:
     """A host on a shared platform stays readable; any other host is masked but its suffix."""
     lower = host.lower()
-    if any(lower == h or lower.endswith("." + h) for h in SHARED_HOSTS):
+    if any(lower == h for h in SHARED_HOSTS):
         return host
+    for h in SHARED_HOSTS:
+        if lower.endswith("." + h):  # "jane.house.gov", "jane.github.io": the person's own
+            sub = host[: len(host) - len(h) - 1]
+            return ("www." if sub.lower() == "www" else _star_after(sub, 1) + ".") + host[-len(h):]
+    return _mask_host_plain(host)
+
+
+def _mask_host_plain(host: str) -> str:
     name, dot, suffix = host.rpartition(".")
     return (_star_after(name, 1) + dot + suffix) if dot else _star_after(host, 1)

@@ -68,6 +68,11 @@ DATE = re.compile(
 )
 
 
+# Cheap tests a text must pass before the finders run (see `text.find_in_text`).
+ADDRESS_HINT = re.compile(rf"\b(?:{_SUFFIX}|Apt|Apartment|Suite|Unit|Flat)\b|stra(?:ss|ß)e|weg\b")
+AGE_HINT = re.compile(r"(?i:age|old|y/o|yo\b|turn)")
+
+
 def addresses_in_text(text: str) -> list[Span]:
     """Street addresses ("4759 William Haven Apt. 194, West Corey, CA 90152")."""
     if not any(ch.isdigit() for ch in text):

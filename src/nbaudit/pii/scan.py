@@ -17,12 +17,14 @@ from . import detect, presidio_engine
 from .classify import MAX_TEXT, ColumnReport, cell_text, classify
 from .entities import ENTITIES, LEVEL_RANK, Handling
 from .masking import mask_value, truncate
-from .text import find_in_text, find_in_texts, known_spans, merge_spans
+from .text import find_in_text, find_in_texts, known_spans, known_values_in_text, merge_spans
 
 Progress = Callable[[float, str], None]
 
 __all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "StaleScanError", "cell_text",
            "scan_pii"]
+
+IDENTIFIER_VALUES_LIMIT = 200_000  # distinct values of one column searched for in free text
 
 INVENTORY_COLUMNS = [
     "column", "dtype", "entity", "role", "level", "share", "confidence", "evidence",
@@ -62,6 +64,27 @@ class PiiScan:
     #: The verdict on the row index when it holds values of its own (None for a RangeIndex).
     index_report: ColumnReport | None = None
     _fingerprint: int = field(repr=False, default=0)
+
+    @cached_property
+    def _identifier_values(self) -> dict[str, str]:
+        """Lower-cased distinct values of identifier columns -> entity, for finding them in
+        any row's free text (a customer's name in another customer's note)."""
+        known: dict[str, str] = {}
+        for c in self.columns:
+            if c.role != "identifier" or c.entity in ("FREE_TEXT", "NONE") or c.position < 0:
+                continue
+            values = pd.unique(self.frame.iloc[:, c.position].dropna())
+            if len(values) > IDENTIFIER_VALUES_LIMIT:
+                continue  # patterns find emails and phones; a million names would not fit
+            for v in values:
+                text = cell_text(v).strip().lower()
+                if len(text) >= 4 and not text.isdigit():
+                    known.setdefault(text, c.entity)
+        return known
+
+    def identifier_values(self) -> dict[str, str]:
+        """Values of the identifier columns (lower case) and their entity (see `page`)."""
+        return self._identifier_values
 
     def check_fresh(self) -> None:
         """Raise `StaleScanError` when the scanned frame changed since the scan.
@@ -195,7 +218,8 @@ class PiiScan:
             for j, c in enumerate(reports):
                 value = block.iat[i, j]
                 flagged = c.position in self._flags and bool(self._flags[c.position][row])
-                cells.append(_cell_segments(value, c, flagged, reveal, known))
+                cells.append(_cell_segments(value, c, flagged, reveal, known,
+                                            self._identifier_values if has_text else None))
             out_rows.append({"row": int(row), "cells": cells})
         return {
             "page": page,
@@ -252,7 +276,8 @@ class PiiScan:
         from ..reports import provenance
 
         return json.dumps({**self.to_dict(), "provenance": provenance(
-            self.frame, {"sample_size": self.sample_size, "min_score": self.min_score})})
+            self.frame, {"sample_size": self.sample_size, "min_score": self.min_score},
+            columns=[c.name for c in self.columns])})
 
     def __repr__(self) -> str:
         names = ", ".join(f"{c.name}={c.entity}" for c in self.flagged) or "none"
@@ -262,7 +287,8 @@ class PiiScan:
 
 # --- cell helpers -----------------------------------------------------------------------
 def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool,
-                   known: list[tuple[str, str]] | None = None) -> list[list[str]]:
+                   known: list[tuple[str, str]] | None = None,
+                   identifiers: dict[str, str] | None = None) -> list[list[str]]:
     text = cell_text(value)
     if c.entity not in ("NONE", "FREE_TEXT") and text:
         # A column labelled as personal data is masked whole: a name the lexicon missed
@@ -270,13 +296,17 @@ def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool,
         shown = text if reveal else mask_value(text.strip(), c.entity)
         return [[truncate(shown), c.entity if flagged else "~" + c.entity]]
     extra = known_spans(text, known) if c.entity == "FREE_TEXT" and known else []
-    if not flagged and not extra:
+    # Free text is searched cell by cell on every page, flagged or not: a count that could
+    # not verify every cell must not decide what is shown in clear.
+    if not flagged and not extra and c.entity != "FREE_TEXT":
         return [[truncate(text), ""]]
     segments: list[list[str]] = []
     pos = 0
     hits = find_in_texts([text[:MAX_TEXT]])[0]
     if extra:
         hits = merge_spans(hits, extra)
+    if identifiers and c.entity == "FREE_TEXT":
+        hits = merge_spans(hits, known_values_in_text(text[:MAX_TEXT], identifiers))
     for start, end, ent, _ in hits:
         if start > pos:
             segments.append([text[pos:start], ""])

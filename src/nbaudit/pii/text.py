@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from ..config import settings
@@ -81,29 +81,35 @@ def find_in_text(
     extra: list[tuple[int, int, str, float]] = []
     if "PHONE_NUMBER" in names:
         extra += [(*m.span(1), "PHONE_NUMBER", 0.5) for m in patterns.PHONE_CONTEXT.finditer(text)]
-    if has_digit and (entities is None or "PHONE_NUMBER" in entities):
+    # The library finders cost a Python pass each: a cheap test of the text says whether
+    # they can find anything at all.
+    phone_run = has_digit and _PHONE_RUN.search(text) is not None
+    if phone_run and (entities is None or "PHONE_NUMBER" in entities):
         extra += phones.find_phones(text)  # libphonenumber: numbers of every region
-    if has_digit and (entities is None or "ID_NUMBER" in entities):
-        extra += [(s, e, scheme, score) for s, e, scheme, score
-                  in national_ids.find_national_ids(text)]
+    if has_digit and (entities is None or "ID_NUMBER" in entities) and _ID_HINT.search(text):
+        extra += national_ids.find_national_ids(text)
     if extra:
         found = merge_spans(found, extra)
     # Then, in order of trust: street addresses (before names: "12 William Haven"), names,
     # places, dates and ages; each only where nothing earlier matched.
-    for entity, finder in _LATER:
-        if entities is None or entity in entities:
+    for entity, finder, gate in _LATER:
+        if (entities is None or entity in entities) and (gate is None or (
+                has_digit and gate.search(text))):
             more = finder(text)
             if more:
                 found = merge_spans(found, more)
     return found
 
 
-_LATER = (
-    ("LOCATION", places.addresses_in_text),
-    ("PERSON", names_in_text),
-    ("LOCATION", places.places_in_text),
-    ("DATE_TIME", places.dates_in_text),
-    ("AGE", places.ages_in_text),
+_PHONE_RUN = re.compile(r"[0-9+(][0-9 ().\-/]{5,}[0-9]")
+_ID_HINT = re.compile(r"[0-9]{6}|[A-Z]{2}[0-9]{6}|[0-9]{3}[.\- ][0-9]{3}|[A-Z]{6}[0-9]{2}")
+_LATER: tuple[tuple[str, Callable[[str], list[Span]], re.Pattern[str] | None], ...] = (
+    # (entity, finder, a pattern the text must hold, given it holds a digit; None: no gate)
+    ("LOCATION", places.addresses_in_text, places.ADDRESS_HINT),
+    ("PERSON", names_in_text, None),
+    ("LOCATION", places.places_in_text, None),
+    ("DATE_TIME", places.dates_in_text, _DATE_HINT := re.compile(r"[0-9]{2}")),
+    ("AGE", places.ages_in_text, places.AGE_HINT),
 )
 
 
@@ -158,3 +164,37 @@ def find_in_texts(texts: list[str], entities: Iterable[str] | None = None) -> li
         if keep:
             found[i] = merge_spans(found[i], keep)
     return found
+
+
+_TOKEN = re.compile(r"[\w@.'’+\-]+")
+_EDGE = ".,;:!?'’\"()-"
+
+
+def known_values_in_text(text: str, known: Mapping[str, str],
+                         max_words: int = 4) -> list[Span]:
+    """Where values known to be personal data (any row's name, email, handle...) occur in a
+    text: (start, end, entity, 0.9). Values are matched lower-cased, on word boundaries, up
+    to `max_words` words; a handle also matches after an "@"."""
+    if not known or not text:
+        return []
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    spans: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        hit = None
+        for j in range(min(len(tokens), i + max_words) - 1, i - 1, -1):
+            start, end = tokens[i][0], tokens[j][1]
+            phrase = text[start:end].strip(_EDGE)
+            key = phrase.lower()
+            ent = known.get(key) or (known.get(key[1:]) if key.startswith("@") else None)
+            if ent and len(key) >= 4:
+                offset = text[start:end].find(phrase)
+                hit = (start + offset, start + offset + len(phrase), ent, 0.9)
+                break
+        if hit:
+            spans.append(hit)
+            while i < len(tokens) and tokens[i][0] < hit[1]:
+                i += 1
+        else:
+            i += 1
+    return spans
