@@ -38,7 +38,7 @@ TEXT_SAMPLE_CELLS = 2_000
 PRESIDIO_TEXT_CELLS = 40  # enough to see an entity twice; Presidio costs ~2 ms a cell
 PRESIDIO_VALUE_CELLS = 30
 MAX_TEXT = 20_000  # characters of one cell examined in the sample stages
-TEXT_VALIDATE_LIMIT = 20_000  # distinct free-text candidates checked in Python per column
+TEXT_VALIDATE_LIMIT = 10_000  # distinct free-text candidates checked in Python per column
 _ID_HEADERS = {"US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE"}
 # Headers that name personal data strongly enough to mask the column when values disagree.
 FAIL_SAFE_ENTITIES = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "SOCIAL_HANDLE", "US_SSN",
@@ -439,10 +439,27 @@ def header_fail_safe(col: ColumnSample) -> Verdict | None:
     ent = hinted[0]
     if ent == "ID_NUMBER" and col.shape.unique_ratio < 0.05 and col.n_sample >= 100:
         return None  # a handful of codes repeated over many rows is a category, not an ID
+    word = col.hints[ent]
+    role = handling = None
+    if ent == "PERSON" and _handle_shaped(col.sample_text):
+        ent = "SOCIAL_HANDLE"  # "name" of a platform's users: screen names, not names
+    if ent == "LOCATION":  # "district", "region", "timezone": places, quasi-identifying
+        role, handling = "quasi_identifier", "generalize"
     flags = col.row_flags(np.ones(len(col.uniques), dtype=bool))
-    evidence = (f"possible PII: header '{col.hints[ent]}' suggests {ent} but the values do "
+    evidence = (f"possible PII: header '{word}' suggests {ent} but the values do "
                 f"not verify; masked until you say otherwise; {col.shape.describe()}")
-    return col.report(ent, 0.0, 0.3, evidence, flags, level="low", possible=True)
+    return col.report(ent, 0.0, 0.3, evidence, flags, level="low", possible=True, role=role,
+                      handling=handling)
+
+
+def _handle_shaped(values: pa.Array) -> bool:
+    """Mostly single tokens of a user name's alphabet, many with digits, underscores or
+    inner capitals ("jnardino", "JetBlueNews", "pat_w1")."""
+    if len(values) == 0:
+        return False
+    token = detect.full_match(values, r"@?[A-Za-z0-9_.]{2,30}")
+    marked = detect._np(pc.match_substring_regex(values, r"[0-9_]|[a-z][A-Z]"))
+    return bool(token.mean() >= 0.9 and marked.mean() >= 0.2)
 
 
 STAGES: tuple[Callable[[ColumnSample], Verdict | None], ...] = (

@@ -204,10 +204,12 @@ def location(arr: pa.Array, hinted: bool) -> np.ndarray:
     street |= _np(pc.match_substring_regex(arr, r"\p{L}{3}")) & _np(
         pc.match_substring_regex(arr, r"(?:^|[\s,])[0-9]{1,5}[A-Za-z]?(?:$|[\s,/\-])")
     ) & ~_np(pc.match_substring_regex(arr, "[@:]"))
-    # Hinted place names (city, country): 1-4 words of letters, no digits.
-    place = full_match(arr, r"[^\d@:/]{2,60}") & _np(
-        pc.less_equal(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 3)
+    # Hinted place names (city, country, time zone, building): 1-6 words, no digits.
+    place = full_match(arr, r"[^\d@:/]{2,80}") & _np(
+        pc.less_equal(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 5)
     )
+    # Numbered units of a place (district 7, ward 12) under a place header.
+    place |= full_match(arr, r"[0-9]{1,3}(?:st|nd|rd|th)?|[A-Z]{2}-?[0-9]{1,3}|At[- ]Large")
     return street | place
 
 
@@ -270,10 +272,14 @@ def social_handle(arr: pa.Array, hinted: bool) -> np.ndarray:
 def age(arr: pa.Array, hinted: bool) -> np.ndarray:
     if not hinted:
         return np.zeros(len(arr), dtype=bool)
+    # Age bands are ages too: "25 - 45", "18-24", "65+", "Less than 25", "Greater than 45".
+    band = full_match(arr, r"(?i:[0-9]{1,3} ?(?:-|–|to) ?[0-9]{1,3}|[0-9]{1,3} ?\+|"
+                           r"(?:less|greater|more|under|over|older|younger) than [0-9]{1,3}|"
+                           r"(?:under|over|<|>|<=|>=) ?[0-9]{1,3})")
     numeric = full_match(arr, r"[0-9]{1,3}(?:\.0+)?")
     value = pc.cast(pc.struct_field(pc.extract_regex(arr, r"^(?P<n>[0-9]{1,3})"), "n"),
                     pa.int64(), safe=False)
-    return numeric & _np(pc.less_equal(value, 120))
+    return (numeric & _np(pc.less_equal(value, 120))) | band
 
 
 def _sensitive(name: str, need_hint: bool) -> Callable[[pa.Array, bool], np.ndarray]:
@@ -295,7 +301,8 @@ def id_number(arr: pa.Array, hinted: bool) -> np.ndarray:
     # One token (or short groups, "ZZ 609753 T") of letters and digits: a record, customer
     # or national ID number; or a list of them ("H2OH13033,S6OH00163").
     item = r"[A-Za-z0-9_\-.:#/]{1,40}"
-    return full_match(arr, rf"[A-Za-z0-9_\-.:#/]{{1,64}}|[A-Z0-9]{{1,8}}(?: [A-Z0-9]{{1,8}}){{1,4}}"
+    group = r"[A-Z0-9/.]{1,10}"
+    return full_match(arr, rf"[A-Za-z0-9_\-.:#/]{{1,64}}|{group}(?: {group}){{1,4}}"
                            rf"|{item}(?:[,;|] ?{item}){{1,12}}")
 
 

@@ -22,7 +22,9 @@ HEADER_KEYWORDS: dict[str, list[str]] = {
                  "domicilio", "calle", "rue", "city", "town", "stadt", "ort", "wohnort", "ville",
                  "ciudad", "localidad", "country", "land", "pays", "pais", "state", "county",
                  "region", "province", "provincia", "location", "residence", "birthplace",
-                 "nationality", "citizenship", "nation", "hometown", "origin_country"],
+                 "nationality", "citizenship", "nation", "hometown", "origin_country",
+                 "district", "ward", "precinct", "timezone", "building", "suite",
+                 "apartment"],
     "GEO_COORDINATE": ["latitude", "longitude", "lat", "lon", "lng", "coord", "coords",
                        "coordinates", "geolocation", "gps", "latlong", "latlng"],
     "POSTAL_CODE": ["zip", "zipcode", "postal", "postcode", "postalcode", "plz", "postleitzahl",
@@ -54,7 +56,7 @@ HEADER_KEYWORDS: dict[str, list[str]] = {
                   "docket", "booking", "inmate", "mrn", "badge", "personnummer", "nino", "bsn",
                   "cpf", "insee", "steuerid", "pesel", "aadhaar", "bioguide", "govtrack",
                   "opensecrets", "icpsr", "votesmart", "wikidata", "ballotpedia", "fec",
-                  "cspan", "maplight", "ids"],
+                  "cspan", "maplight", "ids", "ticket"],
     "US_DRIVER_LICENSE": ["driverlicense", "driverslicense", "license", "licence", "fuhrerschein",
                           "permisdeconduire", "licencia"],
     "US_PASSPORT": ["passport", "reisepass", "passeport", "pasaporte"],
@@ -95,7 +97,7 @@ NAME_PART_HEADERS = {"first", "last", "middle", "given", "family", "surname", "i
 NOT_PERSON_ID = {"product", "sku", "item", "order", "invoice", "transaction", "store", "shop",
                  "hospital", "facility", "company", "organisation", "organization", "org",
                  "category", "event", "file", "game", "games", "sport", "season", "vendor",
-                 "merchant", "campaign", "tweet", "post", "message", "thread", "session"}
+                 "merchant", "campaign", "session"}
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
