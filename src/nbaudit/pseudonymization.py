@@ -352,7 +352,7 @@ def pseudonymize(
         entity = report.entity
         if entity == "FREE_TEXT":
             out[pos] = _redact_column(series, df, own, action, secret, mapping, email_format,
-                                      scan.identifier_values())
+                                      scan.identifier_values)
             continue
         out[pos] = _convert(series, entity, action, secret, mapping, email_format)
     labels = [c.name if c.label_masked else df.columns[c.position] for c in scan.columns]

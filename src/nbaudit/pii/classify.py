@@ -383,7 +383,7 @@ def free_text(col: ColumnSample) -> Verdict | None:
     rest[list(hits_by_code)] = False
     if not ner:
         rest &= text_candidates(col.uniques, text_entities)
-        sure = rest & detect._np(pc.match_substring_regex(col.uniques, patterns.SURE_RE2))
+        sure = rest & patterns.contains(col.uniques, patterns.SURE_RE2)
         mask_u |= sure
         rest &= ~sure
     todo = np.flatnonzero(rest)
@@ -457,8 +457,8 @@ def _handle_shaped(values: pa.Array) -> bool:
     inner capitals ("jnardino", "JetBlueNews", "pat_w1")."""
     if len(values) == 0:
         return False
-    token = detect.full_match(values, r"@?[A-Za-z0-9_.]{2,30}")
-    marked = detect._np(pc.match_substring_regex(values, r"[0-9_]|[a-z][A-Z]"))
+    token = patterns.full_match(values, r"@?[A-Za-z0-9_.]{2,30}")
+    marked = patterns.contains(values, r"[0-9_]|[a-z][A-Z]")
     return bool(token.mean() >= 0.9 and marked.mean() >= 0.2)
 
 
@@ -568,7 +568,7 @@ def text_candidates(uniques: pa.Array, text_entities: set[str] | None) -> np.nda
     # falls back to its slower engine (2.5x slower, measured on 10,000 reviews).
     out = np.zeros(len(uniques), dtype=bool)
     for part in parts:
-        out |= detect._np(pc.match_substring_regex(uniques, part))
+        out |= patterns.contains(uniques, part)
     return out
 
 

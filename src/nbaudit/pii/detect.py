@@ -17,15 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import lexicons, names, national_ids, patterns, phones
-
-
-def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False), dtype=bool)
-
-
-def full_match(arr: pa.Array, regex: str) -> np.ndarray:
-    """True where the whole value matches `regex` (RE2 syntax)."""
-    return _np(pc.match_substring_regex(arr, f"^(?:{regex})$"))
+from .patterns import as_mask, contains, full_match
 
 
 def _validated(arr: pa.Array, mask: np.ndarray, validator: Callable[[str], bool]) -> np.ndarray:
@@ -75,7 +67,7 @@ def mac(arr: pa.Array, hinted: bool) -> np.ndarray:
 def ip(arr: pa.Array, hinted: bool) -> np.ndarray:
     mask = full_match(arr, patterns.FULL["IP_ADDRESS"])
     # IPv4 is exact in the regex; IPv6 compressed forms get the stdlib check.
-    v6 = mask & _np(pc.match_substring(arr, ":"))
+    v6 = mask & as_mask(pc.match_substring(arr, ":"))
     if v6.any():
         mask = mask & ~v6 | _validated(arr, v6, patterns.ip_ok)
     return mask
@@ -111,7 +103,7 @@ def date_of_birth(arr: pa.Array, hinted: bool) -> np.ndarray:
         arr, r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
     years = pc.extract_regex(arr, r"(?P<y>(?:19|20)[0-9]{2})")
     year = pc.cast(pc.struct_field(years, "y"), pa.int64(), safe=False)
-    plausible = _np(pc.and_(pc.greater_equal(year, 1900),
+    plausible = as_mask(pc.and_(pc.greater_equal(year, 1900),
                             pc.less_equal(year, _dt.date.today().year)))
     return mask & plausible
 
@@ -136,8 +128,8 @@ def phone_grammar(arr: pa.Array, hinted: bool) -> np.ndarray:
     if not hinted:
         # Without a header saying "phone", ask for a phone-like layout: an international
         # prefix, brackets, or at least two separators (555-123-4567, 01 23 45 67 89).
-        prefixed = _np(pc.match_substring_regex(arr, r"^(?:\+|00|\()"))
-        separated = _np(pc.match_substring_regex(arr, r"[0-9][ .\-/][0-9]+[ .\-/)][0-9]"))
+        prefixed = contains(arr, r"^(?:\+|00|\()")
+        separated = contains(arr, r"[0-9][ .\-/][0-9]+[ .\-/)][0-9]")
         mask &= prefixed | separated
     return mask
 
@@ -198,14 +190,14 @@ def location(arr: pa.Array, hinted: bool) -> np.ndarray:
     if not hinted:
         # Without an address header a number and words ("1992 Summer", "3 Pack") are not an
         # address: a street-type word must be there too.
-        return street & _np(pc.match_substring_regex(arr, patterns.STREET_WORD_RE2))
+        return street & contains(arr, patterns.STREET_WORD_RE2)
     # Under an "address" header, words with a number are an address in any local format
     # ("Studio 33, Jackson Mission", "Nohlmansweg 21/85").
-    street |= _np(pc.match_substring_regex(arr, r"\p{L}{3}")) & _np(
+    street |= contains(arr, r"\p{L}{3}") & as_mask(
         pc.match_substring_regex(arr, r"(?:^|[\s,])[0-9]{1,5}[A-Za-z]?(?:$|[\s,/\-])")
-    ) & ~_np(pc.match_substring_regex(arr, "[@:]"))
+    ) & ~contains(arr, "[@:]")
     # Hinted place names (city, country, time zone, building): 1-6 words, no digits.
-    place = full_match(arr, r"[^\d@:/]{2,80}") & _np(
+    place = full_match(arr, r"[^\d@:/]{2,80}") & as_mask(
         pc.less_equal(pc.utf8_length(pc.replace_substring_regex(arr, r"[^ ]", "")), 5)
     )
     # Numbered units of a place (district 7, ward 12) under a place header.
@@ -279,7 +271,7 @@ def age(arr: pa.Array, hinted: bool) -> np.ndarray:
     numeric = full_match(arr, r"[0-9]{1,3}(?:\.0+)?")
     value = pc.cast(pc.struct_field(pc.extract_regex(arr, r"^(?P<n>[0-9]{1,3})"), "n"),
                     pa.int64(), safe=False)
-    return (numeric & _np(pc.less_equal(value, 120))) | band
+    return (numeric & as_mask(pc.less_equal(value, 120))) | band
 
 
 def _sensitive(name: str, need_hint: bool) -> Callable[[pa.Array, bool], np.ndarray]:
@@ -309,7 +301,7 @@ def id_number(arr: pa.Array, hinted: bool) -> np.ndarray:
 def _document(arr: pa.Array, hinted: bool) -> np.ndarray:
     if not hinted:
         return np.zeros(len(arr), dtype=bool)
-    return full_match(arr, r"[A-Za-z0-9\- ]{5,20}") & _np(pc.match_substring_regex(arr, "[0-9]"))
+    return full_match(arr, r"[A-Za-z0-9\- ]{5,20}") & contains(arr, "[0-9]")
 
 
 def secret(arr: pa.Array, hinted: bool) -> np.ndarray:
@@ -318,7 +310,7 @@ def secret(arr: pa.Array, hinted: bool) -> np.ndarray:
         # Passwords and opaque tokens: no spaces, 8+ characters, at least two character classes.
         opaque = full_match(arr, r"[^\s]{8,512}")
         classes = sum(
-            _np(pc.match_substring_regex(arr, cls)).astype(int)
+            contains(arr, cls).astype(int)
             for cls in ("[a-z]", "[A-Z]", "[0-9]", r"[^A-Za-z0-9]")
         )
         mask |= opaque & (classes >= 2)

@@ -58,6 +58,8 @@ from stdnum.se import personnummer
 from stdnum.tr import tckimlik
 from stdnum.za import idnr as za_idnr
 
+from .patterns import full_match
+
 # --- UK National Insurance number ---------------------------------------------------------
 # stdnum has no NINO module. HMRC's rules (National Insurance Manual NIM39110): two prefix
 # letters, six digits, a suffix A-D. The first letter is not D, F, I, Q, U or V; the second
@@ -219,17 +221,6 @@ CHANCE_RATE: dict[str, float] = {
 }
 
 
-def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False), dtype=bool)
-
-
-def _full(arr: pa.Array, regex: str) -> np.ndarray:
-    flags = ""
-    if regex.startswith("(?i)"):
-        flags, regex = "(?i)", regex[4:]
-    return _np(pc.match_substring_regex(arr, f"{flags}^(?:{regex})$"))
-
-
 def _validated(arr: pa.Array, mask: np.ndarray, check: Callable[[str], bool]) -> np.ndarray:
     idx = np.flatnonzero(mask)
     if idx.size == 0:
@@ -292,9 +283,9 @@ def national_id_schemes(
             continue
         shaped = np.zeros(len(arr), dtype=bool)
         if layout in ("any", "bare"):
-            shaped |= _full(arr, scheme.bare)
+            shaped |= full_match(arr, scheme.bare)
         if layout in ("any", "formatted") and scheme.formatted is not None:
-            shaped |= _full(arr, scheme.formatted)
+            shaped |= full_match(arr, scheme.formatted)
         shaped &= plausible
         if shaped.any():
             valid = _validated(arr, shaped, scheme.validate)
@@ -387,7 +378,7 @@ def measure_chance_rate(name: str, n: int = 100_000, seed: int = 0) -> float:
     scheme = BY_NAME[name]
     rng = random.Random(seed)
     values = pa.array([_random_value(scheme.template, rng) for _ in range(n)])
-    valid = _validated(values, _full(values, scheme.bare), scheme.validate)
+    valid = _validated(values, full_match(values, scheme.bare), scheme.validate)
     return float(valid.mean())
 
 

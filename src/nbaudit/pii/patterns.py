@@ -171,6 +171,25 @@ for _name in ("IP_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE", "PHONE_NUMBER"
 
 
 # --- validators -------------------------------------------------------------------------
+# --- vectorised matching (pyarrow RE2), shared by every detector module ------------------
+def as_mask(result: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A pyarrow boolean result as a numpy mask (null counts as False)."""
+    return np.asarray(pc.fill_null(result, False), dtype=bool)
+
+
+def contains(arr: pa.Array, regex: str) -> np.ndarray:
+    """True where `regex` (RE2) matches somewhere in the value."""
+    return as_mask(pc.match_substring_regex(arr, regex))
+
+
+def full_match(arr: pa.Array, regex: str) -> np.ndarray:
+    """True where the whole value matches `regex` (RE2; a leading ``(?i)`` is kept)."""
+    flags = ""
+    if regex.startswith("(?i)"):
+        flags, regex = "(?i)", regex[4:]
+    return as_mask(pc.match_substring_regex(arr, f"{flags}^(?:{regex})$"))
+
+
 _NON_DIGIT = re.compile(r"[^0-9]")
 
 

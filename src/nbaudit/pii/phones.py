@@ -34,6 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberFormat
 
+from .patterns import contains
+
 # Regions tried, in order, for numbers written without an international prefix. The first
 # region in which a number is valid (with a layout consistent with that region) wins, so the
 # order breaks ties between plans that share digit strings. US first (the most common origin
@@ -89,14 +91,6 @@ _LAYOUT_RE2 = "|".join(
 )
 _MIN_DIGITS, _MAX_DIGITS = 7, 15
 _EXT_SPLIT = re.compile(r" ?(?:x|ext\.?|#) ?(?=[0-9]+$)")
-
-
-def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False), dtype=bool)
-
-
-def _matches(arr: pa.Array, regex: str) -> np.ndarray:
-    return _np(pc.match_substring_regex(arr, regex))
 
 
 def _digits(text: str) -> str:
@@ -280,12 +274,12 @@ def phone_mask(
         return np.zeros(0, dtype=bool)
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.string())
-    mask = _matches(arr, _CANDIDATE_RE2)
+    mask = contains(arr, _CANDIDATE_RE2)
     if not mask.any():
         return mask
-    mask &= ~_matches(arr, f"^(?:{_LOOKALIKES_RE2})$")
+    mask &= ~contains(arr, f"^(?:{_LOOKALIKES_RE2})$")
     if not hinted:
-        mask &= _matches(arr, _LAYOUT_RE2)
+        mask &= contains(arr, _LAYOUT_RE2)
     idx = np.flatnonzero(mask)
     if idx.size == 0:
         return mask
@@ -297,7 +291,7 @@ def phone_mask(
     digits = pc.replace_substring_regex(main, "[^0-9]", "")
     n_digits = np.asarray(pc.fill_null(pc.utf8_length(digits), 0))
     ok_len = (n_digits >= _MIN_DIGITS) & (n_digits <= _MAX_DIGITS)
-    intl = _matches(uniques, r"^\(?(?:\+|00)")
+    intl = contains(uniques, r"^\(?(?:\+|00)")
     regs = _unique_regions(regions)
     fits = []
     for region in regs:
@@ -305,7 +299,7 @@ def phone_mask(
         lengths = np.fromiter(_region_lengths(region), dtype=np.int64)
         fit = np.isin(n_digits, lengths)
         if shape is not None:
-            fit &= _matches(digits, shape)
+            fit &= contains(digits, shape)
         fits.append(fit)
     fit_any = np.logical_or.reduce(fits) if fits else np.zeros(len(uniques), dtype=bool)
     values = uniques.to_pylist()
@@ -337,7 +331,7 @@ MAX_WINDOWS = 2_000
 
 
 @lru_cache(maxsize=4096)
-def _window_matches(
+def _windowcontains(
     window: str, international: bool, regions: tuple[str, ...]
 ) -> tuple[tuple[int, int, float], ...]:
     """(start, end, score) of the numbers in `window`, relative to it.
@@ -419,7 +413,7 @@ def find_phones(
             if windows > MAX_WINDOWS:
                 break
             seen.add(key)
-        for s, e, score in _window_matches(window, international, regs):
+        for s, e, score in _windowcontains(window, international, regs):
             found.append((lo + s, lo + e, ENTITY, score))
     found.sort()
     return found

@@ -66,7 +66,7 @@ class PiiScan:
     _fingerprint: int = field(repr=False, default=0)
 
     @cached_property
-    def _identifier_values(self) -> dict[str, str]:
+    def identifier_values(self) -> dict[str, str]:
         """Lower-cased distinct values of identifier columns -> entity, for finding them in
         any row's free text (a customer's name in another customer's note)."""
         known: dict[str, str] = {}
@@ -81,10 +81,6 @@ class PiiScan:
                 if len(text) >= 4 and not text.isdigit():
                     known.setdefault(text, c.entity)
         return known
-
-    def identifier_values(self) -> dict[str, str]:
-        """Values of the identifier columns (lower case) and their entity (see `page`)."""
-        return self._identifier_values
 
     def check_fresh(self) -> None:
         """Raise `StaleScanError` when the scanned frame changed since the scan.
@@ -219,7 +215,7 @@ class PiiScan:
                 value = block.iat[i, j]
                 flagged = c.position in self._flags and bool(self._flags[c.position][row])
                 cells.append(_cell_segments(value, c, flagged, reveal, known,
-                                            self._identifier_values if has_text else None))
+                                            self.identifier_values if has_text else None))
             out_rows.append({"row": int(row), "cells": cells})
         return {
             "page": page,
