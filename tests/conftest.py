@@ -38,9 +38,17 @@ def shell():
 
 
 def recording(widget):
-    """Keep the messages a widget sends to the browser in `widget.sent` (no comm needed)."""
+    """Keep the messages a widget sends to the browser in `widget.sent` (no comm needed).
+
+    ipywidgets' lowest layer is replaced, so that what is kept has passed every layer above
+    it, the egress gate included."""
     widget.sent = []
-    widget.send = lambda content, buffers=None: widget.sent.append(content)
+
+    def _send(msg, buffers=None):
+        if msg.get("method") == "custom":
+            widget.sent.append(msg["content"])
+
+    widget._send = _send
     return widget
 
 

@@ -464,14 +464,9 @@ def hits(w: Walk, artifact: str) -> dict[str, int]:
 # (frame, artifact) -> why. Remove an entry when its fix lands: strict xfail then fails.
 # (Fixed and removed already: item 2, birth dates in pseudonymize and the explorer; item 4,
 # the label and the index in the pseudonymized frame, and the provenance's column list;
-# item 10, homepages on a shared host; any row's identifiers in another row's text.)
-_MENTIONS = ("issue 10 'Make it structural' (with issue 9, detection): values the scan knows "
-             "are personal (the `name` column: Twitter handles) stay raw where other rows' free "
-             "text mentions them (@handle), and a span found in one cell stays raw in another")
-KNOWN: dict[tuple[str, str], str] = {
-    ("airline_tweets", "pseudonymized_csv"): _MENTIONS,
-    ("airline_tweets", "pseudonymized_dict"): _MENTIONS,
-}
+# item 10, homepages on a shared host; any row's identifiers in another row's text; a handle
+# mentioned as @handle... in a tweet; a span found in one cell and not in the next.)
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list[Any]:

@@ -101,3 +101,29 @@ def test_free_text_loses_the_rows_own_identifiers():
     for column in ("customer_name", "email", "phone"):
         leaked = [v for v in df[column] if out.review.str.contains(v, regex=False).any()]
         assert leaked == [], (column, leaked[:3])
+
+
+def test_a_span_found_in_one_cell_is_masked_wherever_it_recurs():
+    """The context that finds a name or a place in one note ("spoke with ...", "stuck in ...")
+    may be missing from the next note that mentions it: it is masked there too."""
+    notes = ["I spoke with Zorbat Quintrell today.", "Zorbat Quintrell called again, angry.",
+             "Stuck in Newark again, no hotel.", "Direct flight Newark-Brussels was cancelled."]
+    df = pd.DataFrame({"note": notes * 10, "rating": list(range(40))})
+    scan = nbaudit.scan_pii(df)
+    assert scan.column("note").entity == "FREE_TEXT"
+    out = scan.pseudonymize(key=KEY).frame
+    assert not out.note.str.contains("Quintrell|Newark").any()
+    assert out.note.str.contains("called again").sum() == 10  # the rest of the text stays
+
+
+def test_handles_are_masked_when_mentioned_in_text():
+    """A handle of the `name` column mentioned as ``@handle...`` (dots glued on) or in a
+    hyphenated phrase is found in every row's text."""
+    from nbaudit.pii.text import known_values_in_text
+
+    known = {"quintrell_z": "SOCIAL_HANDLE", "newark": "LOCATION", "jean-pierre": "PERSON"}
+    for text, found in [("@quintrell_z...thanks for nothing", "@quintrell_z"),
+                        ("flight Newark-Brussels", "Newark"),
+                        ("ask Jean-Pierre tomorrow", "Jean-Pierre")]:
+        spans = known_values_in_text(text, known)
+        assert [text[s:e] for s, e, *_ in spans] == [found]

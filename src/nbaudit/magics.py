@@ -1,8 +1,9 @@
 """IPython magics: parse the line, resolve the variable, call the core, show the widget.
 
 Error messages become error outputs, saved in the notebook: the magics pass on nbaudit's own
-messages (which name columns, dtypes and counts, never values) and replace any other library's
-message, which may quote values of the data, by its type and where it was raised.
+messages (which name columns, dtypes and counts, never values) through the egress gate and
+replace any other library's message, which may quote values of the data, by its type and where
+it was raised.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
+from .egress import release
 from .reports import names_text, quote_name
 
 
@@ -50,9 +52,9 @@ def _usage_error(exc: Exception, doing: str) -> UsageError:
     (``could not convert string to float: 'Jane Doe'``).
     """
     if isinstance(exc, UsageError):
-        return exc
+        return UsageError(release(str(exc)))
     if isinstance(exc, (TypeError, ValueError)) and _raised_by_nbaudit(exc):
-        return UsageError(str(exc).replace("pos_label=...", "--pos-label VALUE"))
+        return UsageError(release(str(exc).replace("pos_label=...", "--pos-label VALUE")))
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .egress import release_frame
 from .pii.masking import mask_value
 from .pii.scan import StaleScanError, cell_text
 from .pii.text import find_in_texts, known_spans, known_values_in_text, merge_spans
@@ -323,6 +324,9 @@ def pseudonymize(
                              f"{HANDLINGS}. Plain hashes are not offered: a hashed email is "
                              "reversed by a dictionary; 'tokenize' uses a secret key instead.")
         chosen[name] = value
+    kept = {c.position for c in scan.columns
+            if chosen[c.name] == "keep" and (c.entity != "NONE" or c.name in
+                                             {by_label.get(str(r), r) for r in handling or {}})}
     # Columns by position: labels may be numbers, tuples, None or repeated.
     out = df.copy()
     out.columns = pd.RangeIndex(df.shape[1])
@@ -355,6 +359,14 @@ def pseudonymize(
                                       scan.identifier_values)
             continue
         out[pos] = _convert(series, entity, action, secret, mapping, email_format)
+    # The gate: any value a scan knows to be personal, in any column not kept on purpose
+    # (tokens, masks and redacted text are already free of them).
+    replaced = {c.position for c in scan.columns if chosen[c.name] in ("tokenize", "mask")}
+    released = release_frame(out, scan, skip=kept | replaced | set(drop))
+    if released is not out:
+        notes.append("values known to be personal data (of identifier columns) found in other "
+                     "columns were masked there")
+        out = released
     labels = [c.name if c.label_masked else df.columns[c.position] for c in scan.columns]
     if any(c.label_masked for c in scan.columns):
         notes.append("column names that are personal data were replaced by masked names")
@@ -404,10 +416,19 @@ def _convert(series: pd.Series, entity: str, action: str, secret: Secret,
 def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: str,
                    secret: Secret, mapping: dict[str, str], email_format: bool,
                    identifiers: Mapping[str, str]) -> pd.Series:
-    """Free text redacted span by span, with every tier's spans (NER in one batch) and each
-    row's own identifiers wherever they recur in its text."""
+    """Free text redacted span by span, with every tier's spans (NER in one batch), each
+    row's own identifiers, and every identifier value and span found anywhere in the column
+    wherever they recur in its text."""
     texts = [cell_text(v) for v in series.tolist()]
     hits = find_in_texts(texts)
+    # A span found in one cell is personal data wherever it recurs: the finders' context gates
+    # ("spoke with ...") may hold in one tweet and not in the next.
+    known = dict(identifiers)
+    for text, spans in zip(texts, hits, strict=True):
+        for start, end, entity, _ in spans:
+            value = text[start:end].strip().lower()
+            if len(value) >= 4 and not value.isdigit():
+                known.setdefault(value, entity)
     rows = (df.iloc[:, [c.position for c in own]].itertuples(index=False, name=None)
             if own else ([] for _ in texts))
     out: list[Any] = []
@@ -415,10 +436,10 @@ def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: 
         if value is None or (isinstance(value, float) and np.isnan(value)):
             out.append(value)
             continue
-        known = [(cell_text(v).strip(), c.entity) for v, c in zip(ids, own, strict=True)]
-        if known:
-            found = merge_spans(found, known_spans(text, known))
-        found = merge_spans(found, known_values_in_text(text, identifiers))
+        row_values = [(cell_text(v).strip(), c.entity) for v, c in zip(ids, own, strict=True)]
+        if row_values:
+            found = merge_spans(found, known_spans(text, row_values))
+        found = merge_spans(found, known_values_in_text(text, known))
         out.append(_redact(text, action, secret, mapping, email_format, found))
     return pd.Series(out, index=series.index, dtype=object)
 

@@ -7,7 +7,9 @@ hash, library versions, parameters) so that it can be reproduced.
 Everything that comes from the data (column names, group labels, notes quoting them) enters a
 report through `escape_md` (Markdown) or `escape_html` (HTML, plotly labels), so a column
 named ``<img src=x onerror=alert(1)>`` is shown as text wherever the report is rendered.
-Error messages name a column with `quote_name` and never quote its values.
+Error messages name a column with `quote_name` and never quote its values. Every public
+renderer's output passes through `nbaudit.egress.release` as well, the gate that masks every
+value a live scan knows to be personal data.
 """
 
 from __future__ import annotations
@@ -17,16 +19,42 @@ import html
 import json
 import math
 import re
+from collections.abc import Callable
+from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import pandas as pd
+
+from .egress import release
 
 if TYPE_CHECKING:
     from .fairness import FairnessAudit, Mitigation
     from .pii.scan import PiiScan
     from .pseudonymization import PseudonymizationResult, Secret
     from .risk import RiskAssessment, SearchResult
+
+P = ParamSpec("P")
+
+
+def _released(render: Callable[P, str]) -> Callable[P, str]:
+    """A renderer whose report passes through the egress gate before it is returned."""
+    markdown = not render.__name__.endswith("html")
+
+    @wraps(render)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        from .pii.scan import PiiScan
+
+        scan = next((a for a in args if isinstance(a, PiiScan)), None)
+        return release(render(*args, **kwargs), scan, markdown=markdown)
+
+    return wrapper
+
+
+def json_report(payload: dict[str, Any], scan: PiiScan | None = None) -> str:
+    """A result's JSON, through the egress gate."""
+    return release(json.dumps(payload), scan)
+
 
 _LIBRARIES = ["nbaudit", "pandas", "numpy", "pyarrow", "presidio-analyzer", "fairlearn",
               "scikit-learn"]
@@ -284,6 +312,7 @@ def provenance_markdown(prov: dict[str, Any]) -> str:
 
 
 # --- per result -----------------------------------------------------------------------------
+@_released
 def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
     flagged = scan.flagged
     roles: dict[str, int] = {}
@@ -308,6 +337,7 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
     return "\n".join(lines)
 
 
+@_released
 def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
                   title: str = "Re-identification risk") -> str:
     now = risk.now
@@ -353,6 +383,7 @@ def _risk_row(state: str, f: Any) -> dict[str, Any]:
             "information loss": f"{f.info_loss.get('entropy_share', 0):.1%}"}
 
 
+@_released
 def fairness_markdown(audit: FairnessAudit, mitigation: Mitigation | None = None,
                       title: str = "Fairness audit", ci: bool = True) -> str:
     frame = audit.by_group
@@ -407,6 +438,7 @@ def fairness_markdown(audit: FairnessAudit, mitigation: Mitigation | None = None
     return "\n".join(lines)
 
 
+@_released
 def data_handling_report(scan: PiiScan, result: PseudonymizationResult | None = None,
                          risk: RiskAssessment | None = None,
                          search: SearchResult | None = None) -> str:
@@ -483,6 +515,7 @@ def _exposure(c: Any, applied: str) -> str:
     }.get(applied, applied)
 
 
+@_released
 def model_card(audit: FairnessAudit, *, model_name: str = "Model", model_details: str = "",
                intended_use: str = "", out_of_scope: str = "", data: str = "",
                limitations: str = "", mitigation: Mitigation | None = None) -> str:
@@ -535,6 +568,7 @@ def _cells(row: str) -> list[str]:
     return cells
 
 
+@_released
 def markdown_to_html(markdown: str, title: str = "nbaudit report") -> str:
     """A self-contained HTML page for a Markdown report (tables, headings, lists).
 
@@ -576,6 +610,7 @@ def markdown_to_html(markdown: str, title: str = "nbaudit report") -> str:
             f"</title><style>{style}</style></head><body>{''.join(body)}</body></html>")
 
 
+@_released
 def model_card_html(audit: FairnessAudit, *, metrics: tuple[str, ...] = (
         "selection_rate", "true_positive_rate", "false_positive_rate"),
         include_plotlyjs: bool | str = True, **text: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -24,6 +25,7 @@ Progress = Callable[[float, str], None]
 __all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "StaleScanError", "cell_text",
            "scan_pii"]
 
+_LIVE: weakref.WeakSet[PiiScan] = weakref.WeakSet()
 IDENTIFIER_VALUES_LIMIT = 200_000  # distinct values of one column searched for in free text
 
 INVENTORY_COLUMNS = [
@@ -67,19 +69,37 @@ class PiiScan:
 
     @cached_property
     def identifier_values(self) -> dict[str, str]:
-        """Lower-cased distinct values of identifier columns -> entity, for finding them in
-        any row's free text (a customer's name in another customer's note)."""
+        """Lower-cased distinct values known to be personal data -> entity: those of
+        identifier and birth-date columns, of an index of names, and column labels that are
+        personal data. Searched for in any row's free text (a customer's name in another
+        customer's note) and in everything that leaves the kernel (`nbaudit.egress`)."""
         known: dict[str, str] = {}
-        for c in self.columns:
-            if c.role != "identifier" or c.entity in ("FREE_TEXT", "NONE") or c.position < 0:
-                continue
-            values = pd.unique(self.frame.iloc[:, c.position].dropna())
+
+        def add(values: Any, entity: str) -> None:
+            try:
+                values = pd.unique(values.dropna())
+            except TypeError:  # unhashable cells (lists, dicts): their text
+                values = pd.unique(values.dropna().map(cell_text))
             if len(values) > IDENTIFIER_VALUES_LIMIT:
-                continue  # patterns find emails and phones; a million names would not fit
+                return  # patterns find emails and phones; a million names would not fit
             for v in values:
                 text = cell_text(v).strip().lower()
                 if len(text) >= 4 and not text.isdigit():
-                    known.setdefault(text, c.entity)
+                    known.setdefault(text, entity)
+
+        for c in self.columns:
+            if c.position < 0:
+                continue
+            if c.label_masked:
+                label = cell_text(self.frame.columns[c.position]).strip()
+                known.setdefault(label.lower(), _label_entity(label) or "PERSON")
+            if c.entity == "DATE_OF_BIRTH" or (
+                    c.role == "identifier" and c.entity not in ("FREE_TEXT", "NONE")):
+                add(self.frame.iloc[:, c.position], c.entity)
+        index = self.index_report
+        if index is not None and index.role == "identifier" and index.entity != "NONE":
+            add(self.frame.index.to_series().map(
+                lambda v: " ".join(map(str, v)) if isinstance(v, tuple) else v), index.entity)
         return known
 
     def check_fresh(self) -> None:
@@ -267,13 +287,11 @@ class PiiScan:
         return markdown_to_html(self.to_markdown(), "PII scan")
 
     def to_json(self) -> str:
-        import json
+        from ..reports import json_report, provenance
 
-        from ..reports import provenance
-
-        return json.dumps({**self.to_dict(), "provenance": provenance(
+        return json_report({**self.to_dict(), "provenance": provenance(
             self.frame, {"sample_size": self.sample_size, "min_score": self.min_score},
-            columns=[c.name for c in self.columns])})
+            columns=[c.name for c in self.columns])}, self)
 
     def __repr__(self) -> str:
         names = ", ".join(f"{c.name}={c.entity}" for c in self.flagged) or "none"
@@ -411,7 +429,7 @@ def scan_pii(
         progress(1.0, "done")
     # A copy-on-write snapshot: later in-place edits of `df` do not reach the scan's pages.
     snapshot = frame.copy(deep=False)
-    return PiiScan(
+    scan = PiiScan(
         columns=tuple(reports),
         n_rows=len(frame),
         sample_size=size,
@@ -424,6 +442,14 @@ def scan_pii(
         index_report=index_report,
         _fingerprint=fingerprint(snapshot),
     )
+    _LIVE.add(scan)
+    return scan
+
+
+def live_scans() -> list[PiiScan]:
+    """The scans still referenced somewhere: `nbaudit.egress` masks their known values in
+    everything that leaves the kernel."""
+    return list(_LIVE)
 
 
 class StaleScanError(ValueError):

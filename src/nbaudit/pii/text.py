@@ -166,12 +166,14 @@ def find_in_texts(texts: list[str], entities: Iterable[str] | None = None) -> li
     return found
 
 
-_TOKEN = re.compile(r"[\w@.'’+\-]+")
+# Dots only inside a token (j.doe, example.com): "@Airline...thanks" is two tokens; a hyphen
+# separates ("Newark-Brussels"), and a phrase of tokens still matches "jean-pierre".
+_TOKEN = re.compile(r"[\w@'’+]+(?:\.[\w@'’+]+)*")
 _EDGE = ".,;:!?'’\"()-"
 
 
 def known_values_in_text(text: str, known: Mapping[str, str],
-                         max_words: int = 4) -> list[Span]:
+                         max_words: int = 6) -> list[Span]:
     """Where values known to be personal data (any row's name, email, handle...) occur in a
     text: (start, end, entity, 0.9). Values are matched lower-cased, on word boundaries, up
     to `max_words` words; a handle also matches after an "@"."""

@@ -10,6 +10,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from ..egress import release
+
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 log = logging.getLogger("nbaudit")
 
@@ -40,6 +42,9 @@ class AuditWidget(anywidget.AnyWidget):
         False, help="Insert the report cell as soon as the widget is shown (--report); the "
         "browser resets it, so reopening the notebook does not insert it again.").tag(sync=True)
 
+    #: The scan this widget shows (all its known values are masked in what it sends).
+    egress_scan: Any = None
+
     def __init__(self, **kwargs: Any) -> None:
         unknown = set(kwargs) - set(self.trait_names())
         if unknown:
@@ -47,6 +52,23 @@ class AuditWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._last_progress = 0.0
         self.on_msg(self._on_custom)
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """The synced state, through the egress gate (the front end saves it in the notebook).
+
+        Keys starting with "_" (the bundle, the CSS, anywidget's ids) carry no data."""
+        state = super().get_state(key, drop_defaults)
+        scan = self.egress_scan
+        return {k: v if k.startswith("_") else release(v, scan) for k, v in state.items()}
+
+    def send(self, content: Any, buffers: Any = None) -> None:
+        """A custom message to the front end, through the egress gate."""
+        super().send(release(content, self.egress_scan), buffers)
+
+    def send_unreleased(self, content: Any) -> None:
+        """A reply the user asked to see in clear (the Cells tab's *Reveal*): never kept in
+        the widget's state or in the notebook, so it bypasses the gate."""
+        super().send(content)
 
     def report_markdown(self) -> str:
         """The findings as Markdown (the "Export to report cell" button)."""

@@ -58,6 +58,10 @@ class PiiScanWidget(AuditWidget):
         widget.scan_frame(df, **options)
         return widget
 
+    @property
+    def egress_scan(self) -> PiiScan | None:
+        return self.scan
+
     def start(self) -> None:
         self.status = "running"
         self.progress = 0.0
@@ -119,7 +123,7 @@ class PiiScanWidget(AuditWidget):
         # Raw values for the page on screen only, as a message: never a synced trait.
         data = self._publish_page(reveal=True)
         if data is not None:
-            self.send({"type": "revealed", "page": data["page"], "data": data})
+            self.send_unreleased({"type": "revealed", "page": data["page"], "data": data})
 
     def _handle_open_reid(self, content: dict[str, Any]) -> None:
         # Built on demand: encoding the quasi-identifiers costs time the scan should not pay.
@@ -135,6 +139,7 @@ class PiiScanWidget(AuditWidget):
                      if c.role == "sensitive" and c.entity != "SECRET" and c.name in frame.columns]
         self.reid = ReidRiskWidget.from_frame(frame, [q for q in qis if q in frame.columns],
                                               sensitive)
+        self.reid.egress_scan = self.scan
 
     def report_markdown(self) -> str:
         if self.scan is None:
