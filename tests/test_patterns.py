@@ -186,3 +186,22 @@ def test_regexes_stay_fast_on_adversarial_megabyte_strings(evil):
     full = time.perf_counter() - start
     assert full < 4.0
     assert full < 25 * small + 0.2
+
+
+SAMPLES = ["jane.doe@example.com", "123-45-6789", "+1 (312) 555-0100", "4111 1111 1111 1111",
+           "GB82 WEST 1234 5698 7654 32", "10.0.0.1", "https://example.org/a?b=c", "Straße 5",
+           "Émile Zola", "张伟", "1985-02-03", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+           "", "plain words", "AKIAIOSFODNN7EXAMPLE", "x\ny", "12345", None, "Мария 7"]
+
+
+@pytest.mark.parametrize("name", sorted({*patterns.FULL, *patterns.SEARCH_RE2}))
+def test_small_arrays_match_like_pyarrow_kernels(name):
+    """Few values take a cached google-re2 program, many take pyarrow's RE2 kernel: the same
+    engine, so a column's verdict cannot depend on how many rows it has."""
+    arr = pa.array(SAMPLES, pa.string())
+    big = pa.array(SAMPLES * (patterns.SMALL_ARRAY // len(SAMPLES) + 1), pa.string())
+    n = len(SAMPLES)
+    for regex in {patterns.FULL.get(name), patterns.SEARCH_RE2.get(name)} - {None}:
+        assert patterns.contains(arr, regex).tolist() == patterns.contains(big, regex)[:n].tolist()
+        assert (patterns.full_match(arr, regex).tolist()
+                == patterns.full_match(big, regex)[:n].tolist())

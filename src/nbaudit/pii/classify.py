@@ -14,6 +14,8 @@ Stages run in order and the first verdict wins:
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,7 @@ SHORT_TEXT_MIN_SHARE = 0.1  # strings of a few words: at least 10%
 TEXT_SAMPLE_CELLS = 2_000
 PRESIDIO_TEXT_CELLS = 40  # enough to see an entity twice; Presidio costs ~2 ms a cell
 PRESIDIO_VALUE_CELLS = 30
+_FRACTION = re.compile(r"\.[0-9]*[1-9]")
 MAX_TEXT = 20_000  # characters of one cell examined in the sample stages
 TEXT_VALIDATE_LIMIT = 10_000  # distinct free-text candidates checked in Python per column
 _ID_HEADERS = {"US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE"}
@@ -413,8 +416,22 @@ def presidio_values(col: ColumnSample) -> Verdict | None:
     """Entities nbaudit has no detector for: ask Presidio's recognizers on a few values."""
     if col.shape.is_free_text or col.shape.mean_length >= 64:
         return None
-    found = _presidio_value_entity(col.sample_text.to_pylist()[:PRESIDIO_VALUE_CELLS],
-                                   col.entities)
+    values = col.sample_text.to_pylist()[:PRESIDIO_VALUE_CELLS]
+    n_values = len(values)
+    if col.dtype.lower().startswith("float") and any(_FRACTION.search(v) for v in values):
+        return None  # measurements: no recognizer matches a number with a fraction
+    if not settings.ner_model:
+        # Without a model only Presidio's pattern recognizers can match (its phone recognizer
+        # finds what libphonenumber found in the structured stage): a value none of their
+        # regexes matches costs half a millisecond in `analyze` for nothing (10,000 columns:
+        # a minute), and a fraction of that in one combined search.
+        # Pure numbers shorter than 8 digits match none of them (SSN, ITIN, NHS, cards,
+        # passports need 8 or more), and skip the long alternation.
+        prefilter = _presidio_patterns()
+        values = [v for v in values if not (v.isdigit() and len(v) < 8) and prefilter.search(v)]
+        if not values:
+            return None
+    found = _presidio_value_entity(values, col.entities, n_values)
     if found is None or 0.9 * found[1] < col.min_score:
         return None
     ent_name, share = found
@@ -583,7 +600,23 @@ def _presidio_text_entities(values: list[str], wanted: set[str] | None) -> dict[
     return counts
 
 
-def _presidio_value_entity(values: list[str], wanted: set[str] | None) -> tuple[str, float] | None:
+@functools.cache
+def _presidio_patterns() -> Any:
+    """One search over every regex of Presidio's pattern recognizers (its own flags)."""
+    import regex
+
+    engine = presidio_engine.analyzer(None)
+    parts, flags = [], 0
+    for recognizer in engine.registry.recognizers:
+        for pattern in getattr(recognizer, "patterns", None) or []:
+            parts.append(f"(?:{pattern.regex})")
+            flags = getattr(recognizer, "global_regex_flags", 0) or flags
+    return regex.compile("|".join(parts) or "(?!)", flags)
+
+
+def _presidio_value_entity(values: list[str], wanted: set[str] | None,
+                           n_values: int) -> tuple[str, float] | None:
+    """The entity Presidio finds as whole values, and its share of `n_values` values."""
     if not values:
         return None
     counts: dict[str, int] = {}
@@ -595,7 +628,7 @@ def _presidio_value_entity(values: list[str], wanted: set[str] | None) -> tuple[
     if not counts:
         return None
     ent, n = max(counts.items(), key=lambda t: t[1])
-    share = n / len(values)
+    share = n / n_values
     return (ent, share) if share >= STRUCTURED_MIN_SHARE else None
 
 

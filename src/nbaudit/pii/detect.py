@@ -361,6 +361,7 @@ class Shape:
     mean_length: float
     mean_tokens: float
     digit_ratio: float
+    max_digits: int = 0  # most digits in one sampled value
 
     @property
     def unique_ratio(self) -> float:
@@ -387,17 +388,34 @@ def shape(arr: pa.Array, n: int, n_unique: int) -> Shape:
     values with `n_unique` distinct ones."""
     if len(arr) == 0:
         return Shape(n, n_unique, 0.0, 0.0, 0.0)
-    lengths = np.asarray(pc.utf8_length(arr), dtype=float)
+    if len(arr) <= patterns.SMALL_ARRAY:  # a kernel call per statistic costs more here
+        values = [v or "" for v in arr.to_pylist()]
+        lengths = np.array([len(v) for v in values], dtype=float)
+        spaces = np.array([sum(ch in _SPACE for ch in v) for v in values], dtype=float)
+        digits = np.array([sum(ch in _DIGITS for ch in v) for v in values], dtype=float)
+    else:
+        lengths = np.asarray(pc.utf8_length(arr), dtype=float)
+        spaces = np.asarray(pc.utf8_length(pc.replace_substring_regex(arr, r"[^\s]+", "")),
+                            float)
+        digits = np.asarray(pc.utf8_length(pc.replace_substring_regex(arr, r"[^0-9]", "")),
+                            float)
     total = lengths.sum()
-    spaces = np.asarray(pc.utf8_length(pc.replace_substring_regex(arr, r"[^\s]+", "")), float)
-    digits = np.asarray(pc.utf8_length(pc.replace_substring_regex(arr, r"[^0-9]", "")), float)
     return Shape(
         n=n,
         n_unique=n_unique,
         mean_length=float(total / len(arr)),
         mean_tokens=float((spaces + 1).mean()),
         digit_ratio=float(digits.sum() / total) if total else 0.0,
+        max_digits=int(digits.max()),
     )
+
+
+_SPACE = frozenset(" \t\n\f\r")  # RE2's \s
+_DIGITS = frozenset("0123456789")
+# Fewest digits a value of each entity holds (shorter numbers are counts, codes and years):
+# detectors that cannot match are skipped, which is most of the work on narrow numbers.
+MIN_DIGITS = {"PHONE_NUMBER": 5, "US_SSN": 9, "CREDIT_CARD": 12, "IBAN_CODE": 8,
+              "NATIONAL_ID": 6, "IP_ADDRESS": 4, "US_DRIVER_LICENSE": 4, "US_PASSPORT": 6}
 
 
 _NEEDS_DIGITS = {"NATIONAL_ID", "US_SSN",
@@ -416,6 +434,8 @@ def column_allows(entity: str, s: Shape, hinted: bool) -> bool:
     if s.is_prose:
         return False
     if s.digit_ratio == 0 and entity in _NEEDS_DIGITS:
+        return False
+    if s.max_digits < MIN_DIGITS.get(entity, 0):
         return False
     if s.digit_ratio >= 0.6 and entity in _WORDS_ONLY:
         return False

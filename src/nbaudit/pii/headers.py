@@ -5,6 +5,7 @@ A header hint is evidence, never a verdict on its own: `scan` weighs it against 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -116,6 +117,13 @@ def header_tokens(header: object) -> tuple[list[str], str]:
     return tokens, "".join(tokens)
 
 
+@functools.cache
+def _keyword_keys() -> dict[str, list[tuple[str, str]]]:
+    """Each entity's keywords with their letters and digits only, computed once."""
+    return {entity_name: [(kw, _NON_ALNUM.sub("", kw)) for kw in keywords]
+            for entity_name, keywords in HEADER_KEYWORDS.items()}
+
+
 def header_hints(header: object) -> dict[str, str]:
     """Entities a column name hints at, each with the keyword that matched.
 
@@ -127,9 +135,8 @@ def header_hints(header: object) -> dict[str, str]:
     tokens, joined = header_tokens(header)
     token_set = set(tokens)
     hints: dict[str, str] = {}
-    for entity_name, keywords in HEADER_KEYWORDS.items():
-        for kw in keywords:
-            key = _NON_ALNUM.sub("", kw)
+    for entity_name, keywords in _keyword_keys().items():
+        for kw, key in keywords:
             if key in token_set or (len(key) >= 5 and key in joined
                                     and kw not in WHOLE_TOKEN_ONLY):
                 hints[entity_name] = kw

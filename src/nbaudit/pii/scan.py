@@ -475,10 +475,12 @@ def _label_entity(name: str) -> str | None:
     if not name.strip():
         return None
     arr = pa.array([name.strip()])
-    for ent in ("EMAIL_ADDRESS", "SOCIAL_HANDLE", "US_SSN", "CREDIT_CARD", "IBAN_CODE",
-                "IP_ADDRESS"):
-        if detect.DETECTORS[ent](arr, False)[0]:
-            return ent
+    # Each of these needs an "@" or a digit ("@handle", "123-45-6789"): most labels skip them.
+    if "@" in name or any(ch.isdigit() for ch in name):
+        for ent in ("EMAIL_ADDRESS", "SOCIAL_HANDLE", "US_SSN", "CREDIT_CARD", "IBAN_CODE",
+                    "IP_ADDRESS"):
+            if detect.DETECTORS[ent](arr, False)[0]:
+                return ent
     # Pattern tier only: NER reads "date_of_birth" as a person's name.
     hits = find_in_text(name)
     return hits[0][2] if hits else None
