@@ -137,7 +137,6 @@ def release_frame(frame: pd.DataFrame, scan: PiiScan | None = None,
     if not values or frame.empty:
         return frame
     gate = _Gate(values)
-    keys = set(values) - _TOOL_WORDS
     out = frame
     for pos in range(frame.shape[1]):
         if skip and pos in skip:
@@ -149,7 +148,7 @@ def release_frame(frame: pd.DataFrame, scan: PiiScan | None = None,
                                       use_na_sentinel=True)
         texts = [str(u).strip() for u in uniques]
         changed = {i: mask_value(t, values[t.lower()]) for i, t in enumerate(texts)
-                   if t.lower() in keys}
+                   if t.lower() in values and t.lower() not in _TOOL_WORDS}
         phrases = [i for i, t in enumerate(texts) if i not in changed and " " in t]
         for i in phrases[:FRAME_PHRASE_LIMIT]:
             released = gate.text(texts[i])

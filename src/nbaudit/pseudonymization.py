@@ -151,7 +151,7 @@ class Secret:
 
     def digest(self, text: str) -> bytes:
         """HMAC-SHA256 of ``text`` under the token key."""
-        return hmac.new(self._token, text.encode("utf-8"), hashlib.sha256).digest()
+        return hmac.digest(self._token, text.encode("utf-8"), "sha256")  # one-shot, in C
 
     def content_hasher(self) -> hmac.HMAC:
         """A fresh HMAC-SHA256 under the content-hash key (for `reports.content_hash`)."""
@@ -234,13 +234,24 @@ def token(value: str, key: Secret, *, fmt: str | None = None, length: int = 16) 
     str
         ``tok_<hex>`` (or ``tok_<hex>@example.invalid``).
     """
-    text = value.strip()
-    if fmt == "EMAIL_ADDRESS" or "@" in text and re.fullmatch(r"[^@\s]+@[^@\s]+", text):
-        text = text.lower()
-    digest = key.digest(text).hex()[:length]
-    if fmt == "EMAIL_ADDRESS":
-        return f"tok_{digest}@example.invalid"
-    return f"tok_{digest}"
+    return tokens([value], key, fmt=fmt, length=length)[0]
+
+
+_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+def tokens(values: list[str], key: Secret, *, fmt: str | None = None,
+           length: int = 16) -> list[str]:
+    """`token` of each value, in one loop (a column's distinct values)."""
+    digest = key.digest
+    suffix = "@example.invalid" if fmt == "EMAIL_ADDRESS" else ""
+    out = []
+    for value in values:
+        text = value.strip()
+        if fmt == "EMAIL_ADDRESS" or "@" in text and _EMAIL_SHAPE.fullmatch(text):
+            text = text.lower()
+        out.append(f"tok_{digest(text).hex()[:length]}{suffix}")
+    return out
 
 
 def _mask_keep_last(value: str, entity: str) -> str:
@@ -393,21 +404,18 @@ def _convert(series: pd.Series, entity: str, action: str, secret: Secret,
              mapping: dict[str, str], email_format: bool) -> pd.Series:
     """Tokens or masks for a structured column, computed once per distinct value."""
     fmt = "EMAIL_ADDRESS" if (email_format and entity == "EMAIL_ADDRESS") else None
-
-    def one(value: Any) -> Any:
-        text = cell_text(value)
-        if action == "tokenize":
-            tok = token(text, secret, fmt=fmt)
-            mapping[tok] = text
-            return tok
-        return _mask_keep_last(text, entity)
-
     try:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists, dicts): their text
         codes, uniques = pd.factorize(series.map(cell_text, na_action="ignore"),
                                       use_na_sentinel=True)
-    converted = np.array([one(u) for u in uniques], dtype=object)
+    texts = [u if isinstance(u, str) else cell_text(u) for u in uniques.tolist()]
+    if action == "tokenize":
+        made = tokens(texts, secret, fmt=fmt)
+        mapping.update(zip(made, texts, strict=True))
+    else:
+        made = [_mask_keep_last(t, entity) for t in texts]
+    converted = np.array(made, dtype=object)
     values = np.where(codes >= 0, converted[np.maximum(codes, 0)] if len(converted) else None,
                       None)
     return pd.Series(values, index=series.index, dtype=object)

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..config import settings
-from . import detect, presidio_engine
+from . import detect, patterns, presidio_engine
 from .classify import MAX_TEXT, ColumnReport, cell_text, classify
 from .entities import ENTITIES, LEVEL_RANK, Handling
 from .masking import mask_value, truncate
@@ -27,6 +28,7 @@ __all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "StaleScanError", "ce
 
 _LIVE: weakref.WeakSet[PiiScan] = weakref.WeakSet()
 IDENTIFIER_VALUES_LIMIT = 200_000  # distinct values of one column searched for in free text
+IDENTIFIER_VALUES_TOTAL = 1_000_000  # ... and of all columns (about 100 MB of strings)
 
 INVENTORY_COLUMNS = [
     "column", "dtype", "entity", "role", "level", "share", "confidence", "evidence",
@@ -82,11 +84,16 @@ class PiiScan:
                 values = pd.unique(values.dropna().map(cell_text))
             if len(values) > IDENTIFIER_VALUES_LIMIT:
                 return  # patterns find emails and phones; a million names would not fit
-            for v in values:
-                text = cell_text(v).strip().lower()
-                if len(text) >= 4 and not text.isdigit():
-                    known.setdefault(text, entity)
+            texts = pa.array([v if isinstance(v, str) else cell_text(v) for v in values.tolist()],
+                             pa.string())
+            texts = pc.utf8_lower(pc.utf8_trim_whitespace(texts))
+            keep = pc.and_(pc.greater_equal(pc.utf8_length(texts), 4),
+                           pc.invert(pc.utf8_is_digit(texts)))
+            # The first column to hold a value names its entity.
+            known.update({k: entity for k in pc.filter(texts, keep).to_pylist()
+                          if k not in known})
 
+        wanted = []
         for c in self.columns:
             if c.position < 0:
                 continue
@@ -95,7 +102,14 @@ class PiiScan:
                 known.setdefault(label.lower(), _label_entity(label) or "PERSON")
             if c.entity == "DATE_OF_BIRTH" or (
                     c.role == "identifier" and c.entity not in ("FREE_TEXT", "NONE")):
-                add(self.frame.iloc[:, c.position], c.entity)
+                wanted.append(c)
+        # Values no pattern finds again (names, handles, IDs) first, while the budget lasts;
+        # emails, phones and cards are found in any text by their patterns anyway.
+        wanted.sort(key=lambda c: c.entity in patterns.SEARCH_ORDER)
+        for c in wanted:
+            if len(known) >= IDENTIFIER_VALUES_TOTAL:
+                break
+            add(self.frame.iloc[:, c.position], c.entity)
         index = self.index_report
         if index is not None and index.role == "identifier" and index.entity != "NONE":
             add(self.frame.index.to_series().map(
