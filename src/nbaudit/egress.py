@@ -144,8 +144,11 @@ def release_frame(frame: pd.DataFrame, scan: PiiScan | None = None,
         series = frame.iloc[:, pos]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
-        codes, uniques = pd.factorize(series.map(cell_text, na_action="ignore"),
-                                      use_na_sentinel=True)
+        cells = series.to_numpy(dtype=object)
+        missing = pd.isna(cells)
+        as_text = np.array([None if m else v if isinstance(v, str) else cell_text(v)
+                            for v, m in zip(cells, missing, strict=True)], dtype=object)
+        codes, uniques = pd.factorize(as_text, use_na_sentinel=True)
         texts = [str(u).strip() for u in uniques]
         changed = {i: mask_value(t, values[t.lower()]) for i, t in enumerate(texts)
                    if t.lower() in values and t.lower() not in _TOOL_WORDS}
@@ -158,7 +161,7 @@ def release_frame(frame: pd.DataFrame, scan: PiiScan | None = None,
             continue
         if out is frame:
             out = frame.copy()
-        cells = series.to_numpy(dtype=object).copy()
+        cells = cells.copy()
         hit = np.isin(codes, list(changed))
         cells[hit] = [changed[c] for c in codes[hit]]
         out.isetitem(pos, pd.Series(cells, index=series.index, dtype=object))

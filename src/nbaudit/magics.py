@@ -8,6 +8,7 @@ it was raised.
 
 from __future__ import annotations
 
+import keyword
 import pathlib
 from typing import Any
 
@@ -22,9 +23,19 @@ from .reports import names_text, quote_name
 
 
 def _split(value: str | None) -> list[str] | None:
-    if not value:
+    """A comma-separated option as a list; None when the option was not given, [] when it
+    names nothing ("--entities ,"), which the core refuses with a message."""
+    if value is None:
         return None
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _output_name(name: str | None) -> str | None:
+    """The -o variable name, checked before any work is done."""
+    if name is not None and (not name.isidentifier() or keyword.iskeyword(name)):
+        raise UsageError(f"-o {name!r} is not a valid Python variable name: use letters, "
+                         "digits and underscores, not starting with a digit (e.g. -o result).")
+    return name
 
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent
@@ -129,6 +140,7 @@ class AuditMagics(Magics):
         %pii_scan df --entities EMAIL_ADDRESS,PHONE_NUMBER --min-score 0.6
         """
         args = _parse(self.pii_scan, line)
+        output = _output_name(args.output)
         frame = self._resolve(" ".join(args.frame))
 
         from .widgets import PiiScanWidget
@@ -153,8 +165,8 @@ class AuditMagics(Magics):
             scan = widget.scan_frame(frame, **options)
         except (TypeError, ValueError) as exc:
             raise _usage_error(exc, "The scan") from None
-        if args.output:
-            self._ip.user_ns[args.output] = scan
+        if output:
+            self._ip.user_ns[output] = scan
 
     @magic_arguments()
     @argument("frame", nargs="*", help="The DataFrame (a variable or expression).")

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .egress import release_frame
 from .pii.masking import mask_value
-from .pii.scan import StaleScanError, cell_text
+from .pii.scan import StaleScanError, cell_text, whole_number
 from .pii.text import find_in_texts, known_spans, known_values_in_text, merge_spans
 
 if TYPE_CHECKING:
@@ -321,6 +321,11 @@ def pseudonymize(
         raise StaleScanError(
             "This DataFrame's columns are not the scanned frame's (names or order differ): "
             "scan it first (nbaudit.scan_pii(df)), then pseudonymize with that scan.")
+    if handling is not None and not isinstance(handling, Mapping):
+        raise TypeError("handling must be a dict {column: 'drop' | 'tokenize' | 'mask' | "
+                        f"'generalize' | 'keep'}}, not {type(handling).__name__}.")
+    generalize_level = whole_number(generalize_level, "generalize_level",
+                                    "the hierarchy level for 'generalize'", 1)
     secret = Secret(key.encode() if isinstance(key, str) else key, "the key argument") \
         if key is not None else current_secret()
     chosen = {c.name: (c.handling if c.entity != "NONE" else "keep") for c in scan.columns}

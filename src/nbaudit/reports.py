@@ -99,8 +99,10 @@ def content_hash(df: pd.DataFrame, key: Secret | None = None) -> str:
     digest.update(json.dumps([str(c) for c in df.columns]).encode())
     try:
         digest.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
-    except TypeError:  # unhashable cells: hash their text
-        digest.update(pd.util.hash_pandas_object(df.astype(str), index=True).to_numpy().tobytes())
+    except (TypeError, UnicodeEncodeError, ValueError):
+        # Unhashable cells (lists, dicts), lone surrogates, Arrow nested types: their repr.
+        text = df.map(repr).set_axis(df.index.map(repr), axis=0)
+        digest.update(pd.util.hash_pandas_object(text, index=True).to_numpy().tobytes())
     return digest.hexdigest()[:16]
 
 

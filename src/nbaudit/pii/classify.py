@@ -192,11 +192,26 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _well_formed(text: str) -> str:
+    """`text` with lone surrogates ("\\ud800", from broken decoding) as U+FFFD: Arrow and
+    UTF-8 take only well-formed text."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def arrow_text(values: list[Any]) -> pa.Array:
+    """An Arrow string array of `values` (str or None); lone surrogates become U+FFFD."""
+    try:
+        return pa.array(values, type=pa.string())
+    except UnicodeEncodeError:
+        return pa.array([v if v is None else _well_formed(v) for v in values], type=pa.string())
+
+
 def factorize(series: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """Integer codes per row (-1 for null) and the distinct values as stripped text."""
     try:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    except TypeError:  # unhashable cells (lists, dicts)
+    except (TypeError, pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        # Unhashable cells (lists, dicts) and Arrow nested types: their text.
         codes, uniques = pd.factorize(series.map(cell_text, na_action="ignore"),
                                       use_na_sentinel=True)
     codes = np.asarray(codes, dtype=np.int64)
@@ -214,9 +229,9 @@ def factorize(series: pd.Series) -> tuple[np.ndarray, pa.Array]:
         else:
             text = pa.array([repr(float(v)) for v in values], type=pa.string())
     elif str(getattr(uniques, "dtype", "")) in ("str", "string"):
-        text = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+        text = arrow_text(np.asarray(uniques, dtype=object).tolist())
     else:
-        text = pa.array([cell_text(v) for v in uniques], type=pa.string())
+        text = arrow_text([cell_text(v) for v in uniques])
     return codes, pc.utf8_trim_whitespace(text)
 
 

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ..config import settings
 from . import detect, patterns, presidio_engine
-from .classify import MAX_TEXT, ColumnReport, cell_text, classify
+from .classify import MAX_TEXT, ColumnReport, arrow_text, cell_text, classify
 from .entities import ENTITIES, LEVEL_RANK, Handling
 from .masking import mask_value, truncate
 from .text import find_in_text, find_in_texts, known_spans, known_values_in_text, merge_spans
@@ -80,12 +80,12 @@ class PiiScan:
         def add(values: Any, entity: str) -> None:
             try:
                 values = pd.unique(values.dropna())
-            except TypeError:  # unhashable cells (lists, dicts): their text
+            except (TypeError, pa.ArrowNotImplementedError):  # lists, dicts: their text
                 values = pd.unique(values.dropna().map(cell_text))
             if len(values) > IDENTIFIER_VALUES_LIMIT:
                 return  # patterns find emails and phones; a million names would not fit
-            texts = pa.array([v if isinstance(v, str) else cell_text(v) for v in values.tolist()],
-                             pa.string())
+            texts = arrow_text([v if isinstance(v, str) else cell_text(v)
+                                for v in values.tolist()])
             texts = pc.utf8_lower(pc.utf8_trim_whitespace(texts))
             keep = pc.and_(pc.greater_equal(pc.utf8_length(texts), 4),
                            pc.invert(pc.utf8_is_digit(texts)))
@@ -193,7 +193,7 @@ class PiiScan:
         for c in self.columns:
             if c.label == name:
                 return c
-        raise KeyError(f"No column {name!r}. Columns: {', '.join(c.name for c in self.columns)}")
+        raise KeyError(f"No column {name!r}. Columns: {_some([c.name for c in self.columns])}.")
 
     def flags(self, name: str) -> np.ndarray:
         """A boolean per row: does this cell of column `name` hold the column's entity?"""
@@ -218,8 +218,14 @@ class PiiScan:
         its own: masked all the same). Cells are cut at 200 characters.
         """
         self.check_fresh()
-        size = page_size or settings.page_size
-        reports = [self.column(n) for n in columns] if columns else list(self.columns)
+        size = settings.page_size if page_size is None else whole_number(
+            page_size, "page_size", "the number of rows on a page", 1)
+        # Past either end: the nearest page (the widget's buttons rely on it).
+        page = whole_number(page, "page", "a page number", -(2**62))
+        try:
+            reports = [self.column(n) for n in columns] if columns else list(self.columns)
+        except KeyError as exc:
+            raise ValueError(exc.args[0]) from None
         if flagged_rows_only:
             any_flag = np.zeros(self.n_rows, dtype=bool)
             for c in reports:
@@ -425,7 +431,9 @@ def scan_pii(
         df, columns=columns, entities=entities, sample_size=sample_size, min_score=min_score
     )
     start = time.perf_counter()
-    rng = np.random.default_rng(seed)
+    if progress is not None and not callable(progress):
+        raise TypeError("progress must be a function progress(fraction, message), or None.")
+    rng = np.random.default_rng(check_seed(seed))
     reports: list[ColumnReport] = []
     flags: dict[int, np.ndarray] = {}
     for i, pos in enumerate(positions):
@@ -537,15 +545,38 @@ def check_scan_args(
 ) -> tuple[pd.DataFrame, list[str], list[int], set[str] | None, int]:
     """Validate `scan_pii`'s arguments (cheap), raising TypeError/ValueError with advice."""
     frame = _check_frame(df)
-    size = settings.sample_size if sample_size is None else int(sample_size)
-    if size < 1:
-        raise ValueError("sample_size must be a positive number of rows.")
+    size = settings.sample_size if sample_size is None else whole_number(
+        sample_size, "sample_size", "a positive number of rows to sample per column", 1)
+    if not isinstance(min_score, (int, float, np.integer, np.floating)) or isinstance(
+            min_score, bool):
+        raise ValueError(f"min_score must be a number between 0 and 1, not "
+                         f"{type(min_score).__name__}.")
     if not 0.0 <= float(min_score) <= 1.0:
         raise ValueError(f"min_score must be between 0 and 1, not {min_score}.")
     wanted = _check_entities(entities)
     names = _labels(frame)
     positions = _check_columns(frame, names, columns)
     return frame, names, positions, wanted, size
+
+
+def whole_number(value: Any, name: str, what: str, minimum: int) -> int:
+    """`value` as an int of at least `minimum`, or a ValueError that says what is wanted."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, np.integer, float, np.floating)):
+        raise ValueError(f"{name} must be {what} (a whole number >= {minimum}), not "
+                         f"{type(value).__name__}.")
+    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+        raise ValueError(f"{name} must be a whole number >= {minimum}, not {value}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be {what} (a whole number >= {minimum}), not {value}.")
+    return int(value)
+
+
+def check_seed(seed: Any) -> int | None:
+    """A seed for NumPy's generator: None or a whole number >= 0."""
+    if seed is None:
+        return None
+    return whole_number(seed, "seed", "None or a non-negative whole number", 0)
 
 
 def _check_frame(df: Any) -> pd.DataFrame:
@@ -556,10 +587,22 @@ def _check_frame(df: Any) -> pd.DataFrame:
         hint = ""
         if hasattr(df, "to_pandas"):
             hint = " Convert it with .to_pandas() first."
+        elif isinstance(df, (dict, list, np.ndarray)):
+            hint = " Make one with pd.DataFrame(...) first."
         raise TypeError(f"scan_pii needs a pandas DataFrame, not {kind}.{hint}")
     if df.shape[1] == 0:
         raise ValueError("The DataFrame has no columns: there is nothing to scan.")
     return df
+
+
+def _some(names: list[str], limit: int = 20) -> str:
+    """Column names for a message: the first few, those that are personal data masked."""
+    shown = []
+    for name in names[:limit]:
+        ent = _label_entity(name)
+        shown.append(mask_value(name.strip(), ent) if ent else name[:60])
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return ", ".join(shown) + more
 
 
 def _check_entities(entities: Sequence[str] | None) -> set[str] | None:
@@ -567,7 +610,14 @@ def _check_entities(entities: Sequence[str] | None) -> set[str] | None:
         return None
     if isinstance(entities, str):
         entities = [e.strip() for e in entities.split(",") if e.strip()]
-    wanted = {str(e).upper() for e in entities}
+    if not isinstance(entities, (list, tuple, set, frozenset)) or not all(
+            isinstance(e, str) for e in entities):
+        raise TypeError("entities must be a list of entity names (strings) such as "
+                        "['EMAIL_ADDRESS', 'PERSON'], or None for all.")
+    if not entities:
+        raise ValueError("entities names no entity: give at least one entity (such as "
+                         "EMAIL_ADDRESS), or leave it out to scan for all.")
+    wanted = {str(e).strip().upper() for e in entities}
     unknown = sorted(wanted - set(ENTITIES))
     if unknown:
         raise ValueError(
@@ -581,15 +631,16 @@ def _check_columns(frame: pd.DataFrame, names: list[str],
                    columns: Sequence[Hashable] | None) -> list[int]:
     if columns is None:
         return list(range(frame.shape[1]))
-    if isinstance(columns, str):
+    if isinstance(columns, str) or not isinstance(columns, (list, tuple, pd.Index)):
         columns = [columns]
+    if len(columns) == 0:
+        raise ValueError("columns is empty: name at least one column, or leave it out to scan "
+                         "them all.")
     positions: list[int] = []
     for col in columns:
         matches = [i for i, (label, name) in enumerate(zip(frame.columns, names, strict=True))
                    if label == col or name == col]
         if not matches:
-            raise ValueError(
-                f"No column {col!r} in the frame. Columns: {', '.join(names)}."
-            )
+            raise ValueError(f"No column {col!r} in the frame. Columns: {_some(names)}.")
         positions.extend(m for m in matches if m not in positions)
     return positions
