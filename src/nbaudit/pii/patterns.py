@@ -53,21 +53,26 @@ PHONE_CONTEXT_RE2 = (
     r"appelez|appeler|t[ée]l[ée]phone|llama|llamar|m[óo]vil)[^0-9\n]{0,12}([0-9]{10,12})"
 )
 PHONE_CONTEXT = re.compile(PHONE_CONTEXT_RE2 + "(?![0-9])")
-_SECRET = "|".join(
-    [
-        r"(?:AKIA|ASIA)[0-9A-Z]{16}",  # AWS access key id
-        r"gh[pousr]_[A-Za-z0-9]{36,}",  # GitHub tokens
-        r"github_pat_[A-Za-z0-9_]{22,}",
-        r"xox[abprs]-[A-Za-z0-9\-]{10,}",  # Slack
-        r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}",  # Stripe
-        r"sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{20,}",  # OpenAI / Anthropic style
-        r"AIza[0-9A-Za-z_\-]{35}",  # Google API key
-        r"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}",  # JWT
-        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----",
-        r"(?i:password|passwd|pwd|api[_\-]?key|secret[_\-]?key|access[_\-]?token)"
-        r" ?[:=] ?[^\s,;]{6,}",
-    ]
-)
+# (pattern, whether a match must start a token). Runs of a token's own characters have no
+# upper bound in a real key, so in Python's backtracking `re` a match may only start where a
+# token starts: otherwise "eyJ" repeated 300,000 times is tried from every "eyJ" to the end
+# (quadratic, 37 s). RE2 (pyarrow, google-re2) is linear without the guard, and has no
+# look-behind; the one alternative that may follow a word ("DB_PASSWORD=...") is bounded.
+_SECRET_PARTS = [
+    (r"(?:AKIA|ASIA)[0-9A-Z]{16}", True),  # AWS access key id
+    (r"gh[pousr]_[A-Za-z0-9]{36,}", True),  # GitHub tokens
+    (r"github_pat_[A-Za-z0-9_]{22,}", True),
+    (r"xox[abprs]-[A-Za-z0-9\-]{10,}", True),  # Slack
+    (r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,99}", True),  # Stripe
+    (r"sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{20,}", True),  # OpenAI / Anthropic style
+    (r"AIza[0-9A-Za-z_\-]{35}", True),  # Google API key
+    (r"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}", True),  # JWT
+    (r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----", False),
+    (r"(?i:password|passwd|pwd|api[_\-]?key|secret[_\-]?key|access[_\-]?token)"
+     r" ?[:=] ?[^\s,;]{6,256}", False),
+]
+_SECRET = "|".join(p for p, _ in _SECRET_PARTS)
+_SECRET_PY = "|".join(f"(?<![A-Za-z0-9_\\-]){p}" if guard else p for p, guard in _SECRET_PARTS)
 _DATE = (
     r"(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9](?:[T ][0-2]?[0-9]:[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,9})?)?"
     r"(?: ?Z| ?[+\-][0-9]{2}:?[0-9]{2})?)?"
@@ -167,7 +172,7 @@ SEARCH_ORDER = [
 SEARCH_PY: dict[str, re.Pattern[str]] = {
     "EMAIL_ADDRESS": re.compile(r"(?<![A-Za-z0-9._%+\-])" + _EMAIL),
     "URL": re.compile(r"(?<![A-Za-z0-9])" + _URL),
-    "SECRET": re.compile(_SECRET),
+    "SECRET": re.compile(_SECRET_PY),
 }
 for _name in ("IP_ADDRESS", "US_SSN", "CREDIT_CARD", "IBAN_CODE", "PHONE_NUMBER"):
     SEARCH_PY[_name] = re.compile(_WORD_START + f"(?:{_TEXT[_name]})" + _WORD_END)
