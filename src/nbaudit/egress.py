@@ -25,7 +25,7 @@ import pandas as pd
 from .pii.classify import cell_text
 from .pii.entities import ENTITIES
 from .pii.masking import mask_value
-from .pii.scan import live_scans
+from .pii.scan import live_scans, strong_value
 from .pii.text import known_values_in_text
 
 if TYPE_CHECKING:
@@ -42,12 +42,6 @@ _TOOL_WORDS = frozenset(
 FRAME_PHRASE_LIMIT = 100_000  # distinct multi-word cells of one output column searched
 
 
-def _strong(value: str) -> bool:
-    """Values that cannot be an everyday word of another table: several words, or a digit,
-    an "@" or a dot in them ("jane doe", "j.doe@example.com", "123-45-6789")."""
-    return " " in value or "@" in value or "." in value or any(ch.isdigit() for ch in value)
-
-
 _STRONG: weakref.WeakKeyDictionary[PiiScan, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
@@ -55,7 +49,7 @@ def known(scan: PiiScan | None = None) -> Mapping[str, str]:
     """Lower-cased values known to be personal data -> entity.
 
     All of `scan`'s values, and of every other live scan the values that cannot be an
-    everyday word (`_strong`): a surname column holding "white" must not mask the "White"
+    everyday word (`strong_value`): a surname column holding "white" must not mask the "White"
     group of another frame's fairness report, while an email or a full name is masked in
     anything that leaves the kernel.
     """
@@ -64,7 +58,7 @@ def known(scan: PiiScan | None = None) -> Mapping[str, str]:
         if other is not scan:
             if other not in _STRONG:
                 _STRONG[other] = {k: v for k, v in other.identifier_values.items()
-                                  if _strong(k)}
+                                  if strong_value(k)}
             maps.append(_STRONG[other])
     maps = [m for m in maps if m]
     return ChainMap(*maps) if maps else {}

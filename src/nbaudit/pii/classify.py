@@ -29,8 +29,7 @@ from ..config import settings
 from . import detect, patterns, presidio_engine
 from .entities import entity
 from .headers import NOT_PERSON, header_hints, header_tokens
-from .names import NAME_CANDIDATE_RE2
-from .text import TEXT_ENTITIES, find_in_texts
+from .text import TEXT_ENTITIES, candidate_re2, find_in_texts
 
 SCOUT_CELLS = 1_000
 STRUCTURED_MIN_SHARE = 0.5  # a column is labelled from its hit rate, not from a few hits
@@ -39,6 +38,7 @@ SHORT_TEXT_MIN_SHARE = 0.1  # strings of a few words: at least 10%
 TEXT_SAMPLE_CELLS = 2_000
 PRESIDIO_TEXT_CELLS = 40  # enough to see an entity twice; Presidio costs ~2 ms a cell
 PRESIDIO_VALUE_CELLS = 30
+TEXT_VALUES_LIMIT = 50_000  # distinct free-text spans kept per column (see ColumnReport)
 _FRACTION = re.compile(r"\.[0-9]*[1-9]")
 MAX_TEXT = 20_000  # characters of one cell examined in the sample stages
 TEXT_VALIDATE_LIMIT = 10_000  # distinct free-text candidates checked in Python per column
@@ -74,6 +74,10 @@ class ColumnReport:
     possible: bool = False
     # True when the column's own name is personal data: `name` is then a masked stand-in.
     label_masked: bool = False
+    #: Free text: the distinct PII spans found in the cells the scan read (lower-cased, with
+    #: their entity), so that pages and outputs mask them in every cell. Kept in the kernel:
+    #: never in `to_dict`, reports or widget state.
+    text_values: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +126,7 @@ class ColumnSample:
     stringy: bool
     # What stages that passed found, for the "nothing found" evidence.
     notes: list[str] = field(default_factory=list)
+    spans: dict[str, str] = field(default_factory=dict)  # free-text spans found (lower-cased)
 
     @property
     def n_non_null(self) -> int:
@@ -154,14 +159,23 @@ class ColumnSample:
                handling: str | None = None, possible: bool = False) -> Verdict:
         return make_report(self.position, self.label, self.name, self.dtype, ent, share, conf,
                            evidence, self.n_non_null, flags, contains=contains, role=role,
-                           level=level, handling=handling, possible=possible)
+                           level=level, handling=handling, possible=possible,
+                           text_values=self.spans)
+
+    def keep_spans(self, texts: list[str], found: list[list[Any]]) -> None:
+        """Remember the distinct spans found in `texts` (up to `TEXT_VALUES_LIMIT`)."""
+        for text, hits in zip(texts, found, strict=True):
+            for start, end, ent, _ in hits:
+                value = text[start:end].strip().lower()
+                if len(value) >= 4 and not value.isdigit() and len(self.spans) < TEXT_VALUES_LIMIT:
+                    self.spans.setdefault(value, ent)
 
 
 def make_report(position: int, label: Hashable, name: str, dtype: str, ent: str, share: float,
                 conf: float, evidence: str, n_non_null: int, flags: np.ndarray | None, *,
                 contains: dict[str, int] | None = None, role: str | None = None,
                 level: str | None = None, handling: str | None = None,
-                possible: bool = False) -> Verdict:
+                possible: bool = False, text_values: dict[str, str] | None = None) -> Verdict:
     info = entity(ent)
     lvl = level or info.level
     if ent != "NONE" and conf < 0.6:
@@ -172,7 +186,7 @@ def make_report(position: int, label: Hashable, name: str, dtype: str, ent: str,
         role=role or info.role, level=lvl if ent != "NONE" else "none",
         share=float(share), confidence=float(conf), evidence=evidence,
         handling=handling or info.handling, n_non_null=n_non_null, n_flagged=n_flagged,
-        contains=contains or {}, possible=possible,
+        contains=contains or {}, possible=possible, text_values=text_values or {},
     ), flags
 
 
@@ -365,7 +379,9 @@ def free_text(col: ColumnSample) -> Verdict | None:
         candidate = text_candidates(col.uniques.take(pa.array(sample_codes)), text_entities)
         likely = sample_codes[candidate]
     texts = [v[:MAX_TEXT] for v in col.uniques.take(pa.array(likely)).to_pylist()]
-    hits_by_code = dict(zip(likely.tolist(), find_in_texts(texts, text_entities), strict=True))
+    found_sample = find_in_texts(texts, text_entities)
+    col.keep_spans(texts, found_sample)
+    hits_by_code = dict(zip(likely.tolist(), found_sample, strict=True))
     contains: dict[str, int] = {}
     hit_cells = 0
     for code in col.codes[text_pick]:
@@ -415,6 +431,7 @@ def free_text(col: ColumnSample) -> Verdict | None:
     if todo.size:
         values = [v[:MAX_TEXT] for v in col.uniques.take(pa.array(todo)).to_pylist()]
         found = find_in_texts(values, text_entities)
+        col.keep_spans(values, found)
         mask_u[todo] = [bool(h) for h in found]
     flags = col.row_flags(mask_u)
     if unverified:
@@ -594,8 +611,7 @@ def text_candidates(uniques: pa.Array, text_entities: set[str] | None) -> np.nda
         parts.append(r"[0-9+(][0-9 ().\-/]{5,18}[0-9]")  # any phone-like run (libphonenumber)
     if "ID_NUMBER" in wanted:
         parts.append(r"[A-Z]{2}[0-9]{6}[A-D]|[0-9]{6,}|[A-Z0-9]{11,18}")
-    if "PERSON" in wanted:
-        parts.append(NAME_CANDIDATE_RE2)
+    parts.extend(candidate_re2(wanted))  # names, places, dates, ages, postcodes
     # One RE2 pass per pattern: a single big alternation overflows RE2's DFA cache and
     # falls back to its slower engine (2.5x slower, measured on 10,000 reviews).
     out = np.zeros(len(uniques), dtype=bool)

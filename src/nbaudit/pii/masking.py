@@ -85,7 +85,7 @@ def mask_value(text: str, entity: str) -> str:
         return "[SECRET]"
     if entity == "EMAIL_ADDRESS" and "@" in text:
         local, _, domain = text.rpartition("@")
-        return f"{local[:1]}***@{domain}"
+        return f"{local[:1]}***@{_mask_mail_domain(domain)}"
     if entity in ("CREDIT_CARD", "IBAN_CODE", "US_SSN", "US_PASSPORT", "US_DRIVER_LICENSE"):
         return _star_after(text, 0, keep_last=4)
     if entity == "PHONE_NUMBER":
@@ -127,6 +127,27 @@ SHARED_HOSTS = frozenset([
     "threads.net", "bsky.app", "mastodon.social", "wordpress.com", "blogspot.com", "tumblr.com",
     "sites.google.com", "house.gov", "senate.gov",
 ])
+
+
+# Mail providers and documentation domains: a domain many people share says little. Any other
+# domain (a person's own, a small employer's) is masked but its suffix, like a homepage's host.
+MAIL_PROVIDERS = frozenset([
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "pm.me", "gmx.com", "gmx.net", "gmx.de", "web.de", "t-online.de",
+    "mail.ru", "yandex.ru", "yandex.com", "qq.com", "163.com", "126.com", "naver.com",
+    "orange.fr", "free.fr", "laposte.net", "libero.it", "btinternet.com", "comcast.net",
+    "example.com", "example.org", "example.net", "example.de", "example.invalid",
+])
+_PROVIDER_FAMILIES = ("yahoo.", "hotmail.", "outlook.", "live.", "gmx.", "yandex.")
+
+
+def _mask_mail_domain(domain: str) -> str:
+    lower = domain.lower()
+    if lower in MAIL_PROVIDERS or lower.startswith(_PROVIDER_FAMILIES) or lower.endswith(
+            (".example.com", ".example.org", ".example.net")):
+        return domain
+    return _mask_host_plain(domain)
 
 
 def _mask_host(host: str) -> str:

@@ -14,9 +14,11 @@ data breach.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -94,6 +96,21 @@ def native_names() -> dict[str, frozenset[str]]:
             continue
         sections.setdefault(current, set()).update(line.split())
     return {k: frozenset(v) for k, v in sections.items()}
+
+
+@lru_cache(maxsize=1)
+def nationalities() -> frozenset[str]:
+    """Nationality and group adjectives and nouns, lower case ("italian", "greeks"), from
+    `data/nationalities.txt`, with their plurals."""
+    text = resources.files("nbaudit.pii.data").joinpath("nationalities.txt").read_text("utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.add(" ".join(line.split()))
+    for w in list(words):
+        if not w.endswith(("sh", "ch", "ese", "ss", "swiss")):
+            words.add(w + "s")
+    return frozenset(words)
 
 
 def fold(word: str) -> str:
@@ -232,25 +249,47 @@ def name_mask(arr: pa.Array, hinted: bool) -> np.ndarray:
 # --- free text --------------------------------------------------------------------------
 # Words after which a capitalised word is a person's name ("Dear Anna", "spoke with Omar").
 CUES = frozenset(
-    ["dear", "hi", "hello", "hey", "thanks", "cheers", "sincerely", "regards", "signed", "best", "attn", "cc", "contact", "contacted", "called", "named", "patient", "customer", "client", "agent", "employee", "manager", "doctor", "nurse", "tenant", "applicant", "passenger", "holder", "mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam", "miss"]
+    ["dear", "hi", "hello", "hey", "thanks", "cheers", "sincerely", "regards", "signed", "best", "attn", "cc", "contact", "contacted", "called", "named", "patient", "customer", "client", "agent", "employee", "manager", "doctor", "nurse", "tenant", "applicant", "passenger", "holder", "mr", "mrs", "ms", "mx", "dr", "prof", "sir", "madam", "miss", "says", "said", "asked", "wrote", "told", "producer", "director", "author", "singer", "actor", "actress", "player", "coach", "colleague", "friend", "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "partner", "kid", "boss", "featuring", "feat", "starring", "ceo", "founder", "name"]
 ) | TITLES
 CUES_2 = frozenset(
     """spoke with|spoke to|talked to|talked with|ask for|asked for|thank you|assigned to|name is|
     name:|named by|signed by|written by|reported by|approved by|referred by|seen by|treated by|
-    handled by|escalated to|forwarded to|cc:|attn:""".replace("\n", "").split("|")
+    handled by|escalated to|forwarded to|cc:|attn:|directed by|produced by|sung by|assistant to|
+    call me|i'm|i am|this is|married to|engaged to|tribute to|contact:|from:|to:|author:|
+    by:|owner:|user:|customer:|patient:|name's|names are|called me""".replace("\n", "").split("|")
 )
+# Cues after which one capitalised word is a name even when the lexicon does not know it.
+STRONG_CUES = frozenset(["mr", "mrs", "ms", "mx", "dr", "prof", "sir", "miss", "dear", "named",
+                         "signed", "name", "name:"]) | TITLES
+STRONG_CUES_2 = frozenset(["name is", "name:", "call me", "my name", "signed by", "name's",
+                           "called me"])
+
+
+def _cue_words(text: str, start: int) -> list[str]:
+    before = text[max(0, start - 30):start]
+    if not before.endswith((" ", "\t", "\n")):
+        return []
+    return before.rstrip(" ,:\t\n").lower().replace(".", "").split()
 
 
 def _cued(text: str, start: int) -> bool:
     """Whether the words just before `start` are a cue ("Dear ", "Mr. ", "spoke with ")."""
-    before = text[max(0, start - 30):start]
-    if not before.endswith(" "):
-        return False
-    words = before.rstrip(" ,:").lower().replace(".", "").split()
+    words = _cue_words(text, start)
     if not words:
         return False
     return words[-1] in CUES or " ".join(words[-2:]) in CUES_2 or (
         words[-1].endswith(":") and words[-1][:-1] in CUES)
+
+
+def _strongly_cued(text: str, start: int) -> bool:
+    """A title or a naming phrase just before `start` ("Mrs. ", "my name is ", "Name: ")."""
+    words = _cue_words(text, start)
+    if not words:
+        return False
+    colon = text[max(0, start - 30):start].rstrip(" \t").endswith(":")
+    last = words[-1] + (":" if colon else "")
+    return (words[-1] in STRONG_CUES and not colon) or last in STRONG_CUES \
+        or " ".join(words[-2:]) in STRONG_CUES_2 or " ".join(words[-2:]) + ":" in STRONG_CUES_2
 
 
 # Latin letters with accents of every European language (Latin Extended-A and B hold both
@@ -259,41 +298,87 @@ _UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"
 _LOW = "a-zß-öø-ÿĀ-ɏ'’"
 _CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
 _NAME_RUN = re.compile(
-    rf"(?<![\w'’-])({_CAP}(?: (?:[A-Z]\.|{_CAP}|(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)"
-    rf"(?= [A-Z]))){{0,3}})(?![\w'’-])"
+    rf"(?<![\w'’-])({_CAP}(?: (?:[A-Z]\.|[A-Z](?= [{_UP}][{_LOW}])|{_CAP}|"
+    rf"(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)"
+    rf"(?= [A-Z]))){{0,3}})(?![\w-])"
 )
 # Capitalised words that start sentences or name things, not people, when they stand alone.
 _COMMON = frozenset(
-    ["the", "a", "an", "and", "or", "but", "if", "in", "on", "at", "to", "for", "of", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "you", "i", "my", "your", "our", "their", "his", "her", "me", "us", "them", "please", "thanks", "thank", "hi", "hello", "dear", "yes", "no", "not", "all", "any", "some", "each", "every", "new", "old", "first", "last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow", "yesterday", "street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "boulevard", "court", "place", "square", "park", "city", "county", "state", "north", "south", "east", "west", "mr", "mrs", "ms", "dr", "customer", "client", "patient", "order", "account", "card", "number", "phone", "email", "address", "call", "contact", "support", "team", "service", "company", "bank", "hospital", "university", "school"]
+    ["the", "a", "an", "and", "or", "but", "if", "in", "on", "at", "to", "for", "of", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "you", "i", "my", "your", "our", "their", "his", "her", "me", "us", "them", "please", "thanks", "thank", "hi", "hello", "dear", "yes", "no", "not", "all", "any", "some", "each", "every", "new", "old", "first", "last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow", "yesterday", "street", "st", "road", "rd", "avenue", "ave", "lane", "drive", "boulevard", "court", "place", "square", "park", "city", "county", "state", "north", "south", "east", "west", "mr", "mrs", "ms", "dr", "customer", "client", "patient", "order", "account", "card", "number", "phone", "email", "address", "call", "contact", "support", "team", "service", "company", "bank", "hospital", "university", "school", "ok", "okay", "why", "what", "who", "when", "where", "how", "so", "do", "does", "did", "can", "could", "would", "should", "will", "shall", "let", "just", "also", "here", "there", "then", "now", "sorry", "sure", "name", "date", "time", "note", "subject", "re", "fw", "fwd", "via", "per", "about", "after", "before", "since", "during", "our", "one", "two"]
 )
 
 
 _LONG_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
-# RE2 pre-filter for names in text: two capitalised words in a row, or a cue then one.
+_SEGMENT_END = re.compile(r"[.!?]\s|\n")
+# RE2 pre-filter for names in text: two capitalised words in a row, a cue then one, or one
+# inside a sentence ("the kids: Michael, Selena and James"). A text whose only evidence is
+# one name opening it ("Jerry is late") is left to the pages and the NER tier: a capital
+# at the start of a text says nothing, and nearly every text has one.
 NAME_CANDIDATE_RE2 = (
     r"\p{Lu}\p{Ll}+ \p{Lu}[\p{Ll}'’]+"
-    r"|(?i:dear|hi|hello|thanks|signed|regards|sincerely|mr|mrs|ms|dr|name is|spoke)[.,:]? \p{Lu}"
+    r"|(?i:dear|hi|hello|thanks|signed|regards|sincerely|mr|mrs|ms|dr|name is|spoke|call me|"
+    r"name)[.,:]? +\p{Lu}"
+    r"|[\p{Ll},;:] \p{Lu}\p{Ll}|\p{Lu}\p{Ll}+(?:'s|’s|:)"
 )
 
 
 def _sentence_start(text: str, start: int) -> bool:
     """Whether `start` begins a sentence, a line or a quotation (capitals say nothing there)."""
-    before = text[max(0, start - 3):start].rstrip(" ")
-    return not before or before[-1] in ".!?\n:;\"“(\\'}"
+    before = text[max(0, start - 3):start].rstrip(" \t")
+    return not before or before[-1] in ".!?\n:;\"“(\\'}>*-•"
+
+
+class _Segments:
+    """Sentences and lines of a text, each judged once for Title Case.
+
+    In Title Case Text (headlines, charge or product descriptions, lists of genres)
+    capitals say nothing: two capitalised words are then no evidence of a name without a
+    cue. The judgement is per sentence or line, so a signature block or a name line does
+    not make the rest of a message a headline.
+    """
+
+    def __init__(self, text: str, key: Callable[[str], str], skip: Callable[[str], bool]):
+        self.text, self.key, self.skip = text, key, skip
+        self.ends = [m.start() for m in _SEGMENT_END.finditer(text)] + [len(text)]
+        self.flags: dict[int, bool] = {}
+
+    def title_case(self, pos: int) -> bool:
+        i = bisect.bisect_left(self.ends, pos)
+        flag = self.flags.get(i)
+        if flag is None:
+            lo = self.ends[i - 1] + 1 if i else 0
+            hi = self.ends[min(i, len(self.ends) - 1)]
+            # Known names, acronyms, street and place words do not count: a list of names
+            # or an address line is not a headline.
+            words = [w for w in _LONG_WORD.findall(self.text[lo:hi])
+                     if not w.isupper() and not self.skip(w)]
+            flag = len(words) >= 2 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+            self.flags[i] = flag
+        return flag
+
+
+_POSSESSIVE = ("'s", "’s")
+# Last words of products, roles and plans, not of people ("Tesla Model 3", "Success Manager").
+_THING_LAST = frozenset(
+    ["model", "series", "edition", "pro", "plus", "max", "mini", "ultra", "lite", "update", "app", "apps", "account", "plan", "card", "manager", "director", "officer", "assistant", "engineer", "specialist", "team", "desk", "portal", "store", "edition", "version", "release", "console", "phone", "tablet", "laptop", "watch", "camera", "speaker", "drive", "cloud"])
 
 
 def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
     """Person names in free text: (start, end, "PERSON", score).
 
     A run of capitalised words is a name when its first word is a known given name and a
-    later word a known surname (0.7), or when one of them is known and the run follows a
-    title or a cue word ("Mr.", "Dear", "spoke with", "Signed,") (0.6); a cue alone before a
-    run of two capitalised words also counts (0.5).
+    later word a known surname (0.7); when a title or a naming phrase comes first ("Mrs.",
+    "my name is", "Name:") (0.6); when one of its words is known and a cue word comes first
+    ("Dear", "spoke with", "Signed,", "says") (0.6), or a cue alone before two capitalised
+    words (0.5); a known given name and a capitalised word (0.5), or a capitalised word
+    and a known surname (0.45). One known name alone counts inside a sentence, or at its
+    start when a verb, a comma, a colon or a possessive follows ("Jerry is", "Mark:",
+    "Richard's") (0.4). Possessives are left out of the span.
     """
     if not any(c.isupper() for c in text):
         return []
     given, family, common = first_names(), surnames(), everyday_names()
-    where = places()
+    where, groups = places(), nationalities()
     keys: dict[str, str] = {}  # word -> folded key; texts repeat their words
 
     def key(word: str) -> str:
@@ -302,23 +387,24 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
             k = keys[word] = fold(word.rstrip(".")).replace("’", "'")
         return k
 
+    def known(word: str) -> bool:
+        k = key(word)
+        return k in given or k in family or k in NOT_NAME_WORDS or k in where
+
+    segments = _Segments(text, key, known)
     spans: dict[tuple[int, int], float] = {}
-    title_case: list[bool] = []
-
-    def is_title_case() -> bool:
-        # In Title Case Text (headlines, charge or product descriptions) capitals say
-        # nothing: two capitalised words are then no evidence of a name without a cue.
-        if not title_case:
-            # Known names do not count: a list of names is not a headline.
-            long_words = [w for w in _LONG_WORD.findall(text)
-                          if key(w) not in given and key(w) not in family]
-            title_case.append(len(long_words) >= 2 and (
-                sum(w[0].isupper() for w in long_words) > 0.6 * len(long_words)))
-        return title_case[0]
-
     for m in _NAME_RUN.finditer(text):
         words = m.group(1).split(" ")
         start, end = m.span(1)
+        if words[-1].endswith(_POSSESSIVE):
+            words[-1] = words[-1][:-2]
+            end -= 2
+        elif "'" in words[-1] or "’" in words[-1]:
+            continue  # "Who's", "Don't": a contraction, not a name
+        run_key = " ".join(key(w) for w in words)
+        if (run_key in where and (len(words) > 1 or _place_preposition(text, start))
+                and not _strongly_cued(text, start)):
+            continue  # "South Africa", "Santa Lucia Del Mela", "moved to Lincoln"
         # A sentence-initial common word is not part of the name ("Thanks Anna Smith").
         while words and key(words[0]) in _COMMON:
             start += len(words[0]) + 1
@@ -326,28 +412,59 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         while words and key(words[-1]) in _COMMON:
             end -= len(words[-1]) + 1
             words = words[:-1]
-        if not words:
+        if not words or not words[0][0].isupper() or len(words[0]) < 2:
             continue
-        if not words[0][0].isupper():
-            continue
-        if key(words[-1]) in NOT_NAME_WORDS:
-            continue  # "Laura Mountain", "Tata Co"
-        if " ".join(key(w) for w in words) in where and not _cued(text, start):
-            continue  # "Santa Lucia Del Mela", "Norway" (but "Dear Anna")
+        if any(key(p) in _COMMON for w in words for p in w.split("-") if "-" in w):
+            continue  # "Monday-Friday", "Follow-Up"
+        if key(words[0]) in groups or (len(words) == 1 and key(words[0]) in TITLES):
+            continue  # "Italian Border Force", "German", "Sir"
+        if key(words[-1]) in NOT_NAME_WORDS or (
+                len(words) > 1 and key(words[-1]) in _THING_LAST):
+            continue  # "Laura Mountain", "Tata Co", "Tesla Model", "Success Manager"
+        strong = _strongly_cued(text, start)
         first_known = key(words[0]) in given
+        if " ".join(key(w) for w in words) in where and not strong and not (
+                len(words) == 1 and first_known and not _place_preposition(text, start)):
+            continue  # "Norway" (but "Dear Paris"; and "Lincoln, Michael and Selena")
         last = key(words[-1])
-        last_known = last in family or last.split("-")[-1] in family
-        if len(words) >= 2 and first_known and last_known and not is_title_case():
+        last_known = len(words[-1].rstrip(".")) > 1 and (
+            last in family or last.split("-")[-1] in family)
+        everyday = key(words[0]) in common
+        if len(words) >= 2 and first_known and last_known and not segments.title_case(start):
             spans[(start, end)] = 0.7
+        elif strong and len(words) <= 4:
+            spans[(start, end)] = 0.6
         elif (first_known or last_known or len(words) >= 2) and _cued(text, start):
-            if len(words) == 1 and not first_known and last in places():
+            if len(words) == 1 and not first_known and last in where:
                 continue  # "from London", "Dear Paris team"
             spans[(start, end)] = 0.6 if (first_known or last_known) else 0.5
-        elif (len(words) >= 2 and first_known and len(words[-1].rstrip(".")) > 1
-              and not is_title_case()):
+        elif (len(words) >= 2 and len(words[-1].rstrip(".")) > 1 and not everyday
+              and first_known and not segments.title_case(start)):
             spans[(start, end)] = 0.5
-        elif (len(words) == 1 and (first_known or last_known) and key(words[0]) not in common
-              and not _sentence_start(text, start) and not is_title_case()):
-            # One known name inside a sentence ("the kids: Michael, Selena and James").
+        elif len(words) == 1 and len(words[0]) > 2 and (first_known or last_known) and (
+                not everyday) and (
+                not segments.title_case(start)) and (
+                not _sentence_start(text, start) or _name_follows(text, end)):
+            # One known name inside a sentence ("the kids: Michael, Selena and James"), or
+            # starting one before a verb, a comma or a colon ("Jerry is", "Mark: hi").
             spans[(start, end)] = 0.4
     return [(s, e, "PERSON", score) for (s, e), score in sorted(spans.items())]
+
+
+_PLACE_PREPOSITION = re.compile(
+    r"(?i:\b(?:in|at|to|from|near|of|via|around|outside|into|across|through|towards?|"
+    r"visit|visiting|visited|leave|left|leaving|reach|reached|toward)[ \t]{1,3}$)")
+
+
+def _place_preposition(text: str, start: int) -> bool:
+    """Whether a preposition of place comes right before `start` ("in ", "moved to ")."""
+    return _PLACE_PREPOSITION.search(text, max(0, start - 16), start) is not None
+
+
+# After a sentence-initial name: a possessive, a colon or comma (a speaker, a greeting), or
+# a lower-case word (a verb: "Jerry is", "Maha lives", "Kiera spent").
+_AFTER_NAME = re.compile(r"(?:['’]s\b|:|,| [a-z]{2,})")
+
+
+def _name_follows(text: str, end: int) -> bool:
+    return _AFTER_NAME.match(text, end) is not None

@@ -103,6 +103,14 @@ class PiiScan:
             if c.entity == "DATE_OF_BIRTH" or (
                     c.role == "identifier" and c.entity not in ("FREE_TEXT", "NONE")):
                 wanted.append(c)
+        # Spans found in free text, wherever they recur (the context that found a name in
+        # one tweet may be missing from the next): names, handles, and values that cannot be
+        # an everyday word; not dates, ages or links, which other columns hold as values.
+        for c in self.columns:
+            for value, ent in c.text_values.items():
+                if ent in ("PERSON", "SOCIAL_HANDLE") or (
+                        ent not in ("DATE_TIME", "AGE", "URL") and strong_value(value)):
+                    known.setdefault(value, ent)
         # Values no pattern finds again (names, handles, IDs) first, while the budget lasts;
         # emails, phones and cards are found in any text by their patterns anyway.
         wanted.sort(key=lambda c: c.entity in patterns.SEARCH_ORDER)
@@ -466,6 +474,11 @@ def scan_pii(
     )
     _LIVE.add(scan)
     return scan
+
+
+def strong_value(value: str) -> bool:
+    """Several words, or a digit, "@" or "." in it: not an everyday word of another column."""
+    return " " in value or "@" in value or "." in value or any(ch.isdigit() for ch in value)
 
 
 def live_scans() -> list[PiiScan]:
