@@ -41,6 +41,8 @@ const LABELS: Record<string, string> = {
   accuracy: "accuracy",
   base_rate: "base rate",
 };
+// Small groups named in the warning; the rest are counted (the table lists them all).
+const SMALL_SHOWN = 10;
 const pct = (v: Num) => (v === null || v === undefined ? "undefined" : fmtPct(v));
 
 function bars(sum: Summary, metric: string) {
@@ -212,7 +214,7 @@ function render({ model, el }: RenderProps<Model>) {
     const parts: Array<Node | null> = [
       h("div", { class: "nba-header" }, h("div", { class: "nba-title" }, "Fairness audit"), h("div", { class: "nba-subtitle" }, `${fmtInt(sum.n)} decisions · ${sum.groups.length} groups of ${sum.features.join(" × ")}${sum.dropped ? ` · ${fmtInt(sum.dropped)} rows dropped (missing label, decision or score)` : ""}`)),
       model.get("error") ? h("div", { class: "nba-error" }, model.get("error")) : null,
-      small.length ? h("div", { class: "nba-note nba-warn" }, `⚠ ${small.join(", ")}: fewer than ${sum.min_group_size} rows. Their rates are shown greyed with wide intervals and left out of the disparities.`) : null,
+      small.length ? h("div", { class: "nba-note nba-warn" }, `⚠ ${small.slice(0, SMALL_SHOWN).join(", ")}${small.length > SMALL_SHOWN ? ` and ${fmtInt(small.length - SMALL_SHOWN)} more groups` : ""}: fewer than ${sum.min_group_size} rows. Their rates are shown greyed with wide intervals and left out of the disparities.`) : null,
       h("div", { class: "nba-toolbar" }, select(model.get("metrics").map((m) => [m, LABELS[m] ?? m] as [string, string]), metric, (v) => { model.set("metric", v); model.save_changes(); }, "Metric")),
       h("div", { class: "nba-chart-row" }, bars(sum, metric), groupTable(sum, metric)),
       h("div", { class: "nba-note" }, "Bars: the metric per group; whiskers: 95% bootstrap intervals (1,000 resamples); dashed line: all rows."),

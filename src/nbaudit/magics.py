@@ -233,6 +233,11 @@ class AuditMagics(Magics):
     @argument("--threshold", type=float, default=0.5, help="Decision threshold (default 0.5).")
     @argument("--min-group-size", type=int, default=30,
               help="Groups smaller than this are flagged (default 30).")
+    @argument("--bins", type=int, default=None,
+              help="Cut numeric sensitive columns with more values than this into that many "
+                   "quantile bins (e.g. --bins 5 for an exact age).")
+    @argument("--max-groups", type=int, default=None,
+              help="The most groups allowed (default 100; 0: no limit).")
     @argument("-o", "--output", help="Also store the FairnessAudit in this variable.")
     @argument("--report", action="store_true",
               help="Also insert the findings as a Markdown cell below (no click needed).")
@@ -242,24 +247,59 @@ class AuditMagics(Magics):
 
         Bars per group with 95% bootstrap intervals, the parity measures (demographic parity,
         disparate impact, equal opportunity, equalized odds) against their pass marks, a
-        threshold slider when scores are given, and mitigation with fairlearn.
+        threshold slider when scores are given, and mitigation with fairlearn. A sensitive
+        column with more than 100 distinct values (an ID or an email by mistake) is refused:
+        bin it (--bins 5) or raise the limit (--max-groups).
 
         Examples
         --------
         %fairness df --y-true approved --y-pred pred --sensitive sex,race
         %fairness df --y-true approved --score proba --sensitive age_group
+        %fairness df --y-true approved --score proba --sensitive age --bins 5
         %fairness model X_test y_test --sensitive sex
         """
         args = _parse(self.fairness, line)
+        import numpy as np
+        import pandas as pd
+
         from .fairness import audit_fairness
+        from .fairness.audit import MAX_GROUPS
         from .widgets.fairness import FairnessWidget
 
+        _output_name(args.output)
         sensitive = _split(args.sensitive)
         if not sensitive:
             raise UsageError("Name the sensitive feature(s): --sensitive sex,race")
-        pos_label = args.pos_label
-        if pos_label is not None and pos_label.lstrip("-").isdigit():
-            pos_label = int(pos_label)
+        twice = sorted({s for s in sensitive if sensitive.count(s) > 1})
+        if twice:
+            raise UsageError(f"--sensitive names {names_text(twice)} more than once: name each "
+                             "sensitive column once, e.g. --sensitive sex,race")
+        if args.y_pred and args.score:
+            raise UsageError("Give --y-pred (decisions) or --score (scores), not both.")
+        if args.max_groups is not None and args.max_groups < 0:
+            raise UsageError("--max-groups must be a whole number >= 1 (or 0: no limit).")
+        options = {"threshold": args.threshold, "min_group_size": args.min_group_size,
+                   "bins": args.bins,
+                   "max_groups": MAX_GROUPS if args.max_groups is None else
+                   (args.max_groups or None)}
+
+        def positive(labels: Any) -> Any:
+            """--pos-label's text as the value of the labels it names ("1" -> 1, "True" ->
+            True when the labels are booleans); the text itself when none matches."""
+            text = args.pos_label
+            if text is None:
+                return None
+            try:
+                distinct = pd.Series(np.asarray(labels) if not isinstance(labels, pd.Series)
+                                     else labels, copy=False).dropna().unique()
+                matches = [v for v in distinct[:1_000] if str(v) == text]
+                if len(matches) == 1:
+                    value = matches[0]
+                    return value.item() if isinstance(value, np.generic) else value
+            except Exception:  # unreadable labels: the audit reports them
+                pass
+            return int(text) if text.lstrip("-").isdigit() else text
+
         estimator = features = None
         try:
             if len(args.inputs) == 3:
@@ -270,17 +310,17 @@ class AuditMagics(Magics):
                 groups = self._sensitive_columns(features, sensitive)
                 score = pred = None
                 if hasattr(model, "predict_proba"):
-                    proba = model.predict_proba(features)
+                    proba = np.asarray(model.predict_proba(features))
+                    if proba.ndim == 2 and proba.shape[1] != 2:
+                        raise UsageError(f"{args.inputs[0]!r} predicts {proba.shape[1]} classes: "
+                                         "a fairness audit needs a binary classifier.")
                     score = proba[:, 1] if proba.ndim == 2 else proba
                 else:
                     pred = model.predict(features)
                 audit = audit_fairness(y, pred, y_score=score, sensitive_features=groups,
-                                       threshold=args.threshold, pos_label=pos_label,
-                                       min_group_size=args.min_group_size)
+                                       pos_label=positive(y), **options)
             elif len(args.inputs) == 1:
                 frame = self._resolve(args.inputs[0])
-                import pandas as pd
-
                 if not isinstance(frame, pd.DataFrame):
                     raise UsageError(f"{args.inputs[0]!r} is not a DataFrame. Use "
                                      "%fairness df --y-true ... or %fairness model X y ...")
@@ -295,13 +335,19 @@ class AuditMagics(Magics):
                 audit = audit_fairness(
                     frame[args.y_true], frame[args.y_pred] if args.y_pred else None,
                     y_score=frame[args.score] if args.score else None,
-                    sensitive_features=frame[sensitive], threshold=args.threshold,
-                    pos_label=pos_label, min_group_size=args.min_group_size)
+                    sensitive_features=frame[sensitive],
+                    pos_label=positive(frame[args.y_true]), **options)
             else:
                 raise UsageError("Give a DataFrame (%fairness df --y-true ...) or a model, X "
                                  "and y (%fairness model X_test y_test --sensitive sex).")
         except Exception as exc:
-            raise _usage_error(exc, "The fairness audit") from None
+            message = str(_usage_error(exc, "The fairness audit"))
+            for api, option in [("max_groups=N (None: no limit)", "--max-groups N (0: no limit)"),
+                                ("max_groups=", "--max-groups "), ("bins=5", "--bins 5"),
+                                ("min_group_size", "--min-group-size"),
+                                ("threshold must", "--threshold must")]:
+                message = message.replace(api, option)
+            raise UsageError(message) from None
         widget = FairnessWidget(audit, auto_export=args.report)
         widget.estimator, widget.features = estimator, features
         display(widget)
@@ -309,9 +355,21 @@ class AuditMagics(Magics):
             self._ip.user_ns[args.output] = audit
 
     def _sensitive_columns(self, features: Any, names: list[str]) -> Any:
+        """The sensitive features of the model form: columns of X, else variables.
+
+        A dict, so that audit_fairness pairs each with the labels (by index for pandas
+        objects) and reports a mismatch by name."""
         import pandas as pd
 
-        if isinstance(features, pd.DataFrame) and all(n in features.columns for n in names):
-            return features[names]
-        values = {n: self._resolve(n) for n in names}
-        return pd.DataFrame(values)
+        out: dict[str, Any] = {}
+        for name in names:
+            if isinstance(features, pd.DataFrame) and name in features.columns:
+                out[name] = features[name]
+                continue
+            if name not in self._ip.user_ns:
+                where = "X" if isinstance(features, pd.DataFrame) else "the namespace"
+                raise UsageError(f"No column {quote_name(name)} in {where} and no variable of "
+                                 "that name: --sensitive names columns of X, or variables "
+                                 "holding one value per row of X.")
+            out[name] = self._resolve(name)
+        return out

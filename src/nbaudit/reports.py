@@ -388,7 +388,11 @@ def _risk_row(state: str, f: Any) -> dict[str, Any]:
 @_released
 def fairness_markdown(audit: FairnessAudit, mitigation: Mitigation | None = None,
                       title: str = "Fairness audit", ci: bool = True) -> str:
+    from .fairness.audit import MAX_CELLS
+
     frame = audit.by_group
+    # 1,000 resamples per group, within the audit's work cap (thousands of groups: none).
+    ci = ci and len(frame) * 1_000 <= MAX_CELLS
     bounds = audit.confidence_intervals() if ci else None
     features = " x ".join(escape_md(f) for f in audit.data.features)
     lines = [f"## {escape_md(title)}", "",

@@ -4,11 +4,16 @@ Everything comes from one confusion table per group, built with a single `bincou
 group x (true label, decision). Bootstrap intervals resample that table (a multinomial draw
 is exactly a row resample for statistics of the table), threshold sweeps sort the scores once.
 That is why this stays interactive on millions of rows where fairlearn's MetricFrame does not.
+
+Bad input gets a message that names the argument, its column, dtype and counts (never a value
+of the data) and says what to do; the caller's objects are never modified.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +22,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..reports import escape_html, quote_name
+from ..reports import escape_html, names_text, quote_name
+from ._checks import choice, probability, type_name, whole_number
+from ._checks import seed as check_seed
 
 if TYPE_CHECKING:
     from .mitigation import Mitigation
@@ -37,6 +44,19 @@ METRIC_LABELS = {
 }
 DisparityKind = Literal["difference", "ratio"]
 DEFAULT_THRESHOLDS = {"ratio": 0.8, "difference": 0.1}
+#: Default of ``audit_fairness(max_groups=)``: more groups than this is refused (an email or
+#: an ID column passed as a sensitive feature by mistake), with binning offered.
+MAX_GROUPS = 100
+#: Most thresholds in one `FairnessAudit.sweep`.
+MAX_SWEEP = 10_001
+#: Most (thresholds x groups) of a sweep and (resamples x groups) of a bootstrap: bounds the
+#: memory (about 100 bytes each) and the time of one call.
+MAX_CELLS = 2_000_000
+#: Groups named in a note (the groups left out of the disparities); the rest are counted.
+NOTE_GROUPS = 10
+TRADEOFF_MEASURES = ("demographic_parity_difference", "equal_opportunity_difference",
+                     "equalized_odds_difference")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 # --- input ------------------------------------------------------------------------------
@@ -56,14 +76,27 @@ class Prepared:
 
 
 def _as_array(values: Any, name: str) -> np.ndarray:
+    """One column of values as a 1-D array (a Series' own order: align them first)."""
     if isinstance(values, (pd.Series, pd.Index)):
         return values.to_numpy()
     if isinstance(values, pd.DataFrame):
         if values.shape[1] != 1:
-            raise ValueError(f"{name} must be one column, not {values.shape[1]}.")
+            raise ValueError(f"{name} must be one column, not {values.shape[1]}: select it, "
+                             "e.g. df['outcome'].")
         return values.iloc[:, 0].to_numpy()
-    array = np.asarray(values)
+    if values is None or isinstance(values, (str, bytes, Mapping, set, frozenset)) or not (
+            hasattr(values, "__len__") or hasattr(values, "__array__")):
+        raise TypeError(f"{name} must be one column of values (a Series, a 1-D array or a "
+                        f"list), not {type_name(values)}.")
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be one-dimensional: its items are lists of different "
+                         "lengths.") from None
     if array.ndim != 1:
+        if array.ndim == 0:
+            raise TypeError(f"{name} must be one column of values (a Series, a 1-D array or "
+                            f"a list), not a single {type_name(values)}.")
         raise ValueError(f"{name} must be one-dimensional (got shape {array.shape}).")
     return array
 
@@ -108,145 +141,482 @@ def _shown_label(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _binary(values: np.ndarray, name: str, pos_label: Any,
-            what: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _unhashable(values: Any, what: str) -> TypeError:
+    """The error for cells that cannot be labels or groups (lists, dicts, arrays...)."""
+    kind = "lists or other containers"
+    for value in values:
+        try:
+            hash(value)
+        except TypeError:
+            kind = f"{type_name(value)} values"
+            break
+    return TypeError(f"{what} holds {kind}, not one value per row: each row needs a single "
+                     "text, number or bool. Turn each cell into one value first (e.g. "
+                     ".astype(str), or .str[0] for the first item of each list).")
+
+
+def _nested(values: Any) -> bool:
+    """An Arrow list, struct or map column (pandas' ArrowDtype): no one value per row."""
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        return bool(pa.types.is_nested(dtype.pyarrow_dtype))
+    return False
+
+
+def _check_pos_label(pos_label: Any) -> None:
+    if pos_label is None:
+        return
+    if isinstance(pos_label, (list, tuple, dict, set, frozenset, np.ndarray, pd.Series,
+                              pd.Index, pd.DataFrame)):
+        raise TypeError("pos_label must be one value (the positive outcome, e.g. 1, True or "
+                        f"'approved'), not a {type_name(pos_label)}.")
+    try:
+        hash(pos_label)
+    except TypeError:
+        raise TypeError("pos_label must be one value (the positive outcome, e.g. 1, True or "
+                        f"'approved'), not a {type_name(pos_label)}.") from None
+    if pd.isna(pos_label):
+        raise ValueError("pos_label cannot be a missing value (NaN, None, NA): give the "
+                         "positive outcome, e.g. 1, True or 'approved'.")
+
+
+@dataclass
+class _Outcome:
+    """One of y_true / y_pred, read: 0/1 where present, the missing rows, its values."""
+
+    values: np.ndarray  # 0/1 int8 (0 where missing)
+    missing: np.ndarray
+    distinct: list[Any]
+    what: str
+
+    @property
+    def has_positive(self) -> bool:
+        return bool(self.values[~self.missing].any())
+
+
+def _outcome(raw: Any, name: str, pos_label: Any) -> _Outcome:
     """0/1 values and a mask of missing ones, with a message for anything not binary.
 
-    Messages name the input (`what`), its dtype and counts, never its values.
+    Messages name the input, its dtype and counts, never its values.
     """
-    what = what or describe_input(values, name)
-    series = pd.Series(values)
+    what = describe_input(raw, name)
+    if _nested(raw):
+        raise _unhashable([[]], what)
+    values = _as_array(raw, name)
+    series = pd.Series(values, dtype=object if values.dtype == object else None, copy=False)
     missing = series.isna().to_numpy()
     present = series[~missing]
-    distinct = list(pd.unique(present))
+    try:
+        distinct = list(pd.unique(present))
+    except TypeError:
+        raise _unhashable(present, what) from None
     if pos_label is not None:
-        positive = present == pos_label
-        if not positive.any() and len(present):
-            raise ValueError(f"pos_label={_shown_label(pos_label)} never occurs in {what}, "
-                             f"which has {len(distinct):,} distinct values. Check its spelling "
-                             "and type (the number 1 and the text '1' differ).")
+        positive = (present == pos_label).to_numpy(dtype=bool)
     else:
         try:
             as_set = set(distinct)
-        except TypeError:  # unhashable cells (lists...): not labels
+        except TypeError:  # pragma: no cover - pd.unique refused unhashable cells above
             as_set = {None}
         if as_set <= {0, 1} or as_set <= {True, False}:
-            positive = present.astype(bool)
+            positive = present.astype(bool).to_numpy()
         elif len(distinct) <= 2 and all(isinstance(v, str) for v in distinct):
             raise ValueError(f"{what} holds {len(distinct)} distinct text labels: say which one "
                              "is the positive outcome with pos_label=... (list them with "
                              ".unique() on the column).")
+        elif len(distinct) <= 2:
+            raise ValueError(f"{what} holds {len(distinct)} distinct values that are not 0/1 or "
+                             "True/False: say which one is the positive outcome with "
+                             "pos_label=... (list them with .unique() on the column).")
         else:
-            raise ValueError(f"{what} must be binary: it has {len(distinct):,} distinct values; "
-                             "a label needs 2 (pass pos_label=... for labels other than 0/1).")
+            raise ValueError(f"{what} must be binary: it has {len(distinct):,} distinct values. "
+                             "Check that it is the right column, or pass pos_label=... to audit "
+                             "one outcome against all the others.")
     out = np.zeros(len(values), dtype=np.int8)
-    out[~missing] = np.asarray(positive, dtype=bool)
-    return out, missing
+    out[~missing] = positive
+    return _Outcome(out, missing, distinct, what)
 
 
-def _group_codes(sensitive: Any, n: int) -> tuple[np.ndarray, list[Any], list[str]]:
-    if isinstance(sensitive, pd.Series):
-        frame = sensitive.to_frame(name=sensitive.name if sensitive.name is not None else "group")
-    elif isinstance(sensitive, pd.DataFrame):
-        frame = sensitive
-    elif isinstance(sensitive, Mapping):
-        frame = pd.DataFrame({str(k): _as_array(v, str(k)) for k, v in sensitive.items()})
-    else:
+def _same_values(a: list[Any], b: list[Any]) -> bool:
+    """Whether every value of `a` is among those of `b`."""
+    try:
+        return set(a) <= set(b)
+    except TypeError:  # pragma: no cover - both were hashed by pd.unique
+        return False
+
+
+def _check_positive(truth: _Outcome, pred: _Outcome | None, pos_label: Any) -> None:
+    """pos_label must occur; an input without it must use the other's values (no positives).
+
+    A model that never says yes, or data with no positive case, is a legitimate audit; the
+    label 'Yes' against values 'yes'/'no', or 1 against '1', is a mistake to report.
+    """
+    if pos_label is None or not (truth.distinct or (pred is not None and pred.distinct)):
+        return
+    hint = ("Check its spelling and type (the number 1 and the text '1' differ; list the "
+            "values with .unique() on the column).")
+    shown = _shown_label(pos_label)
+    if pred is None:
+        if not truth.has_positive:
+            raise ValueError(f"pos_label={shown} never occurs in {truth.what}, which has "
+                             f"{len(truth.distinct):,} distinct values. {hint}")
+        return
+    if not truth.has_positive and not pred.has_positive:
+        raise ValueError(f"pos_label={shown} occurs neither in {truth.what} nor in "
+                         f"{pred.what}. {hint}")
+    for one, other in ((truth, pred), (pred, truth)):
+        if not one.has_positive and not _same_values(one.distinct, other.distinct):
+            raise ValueError(f"pos_label={shown} never occurs in {one.what}, whose values are "
+                             f"not those of {other.what}: they do not seem to use the same "
+                             f"labels. {hint}")
+
+
+def _indexed(value: Any) -> bool:
+    return isinstance(value, (pd.Series, pd.DataFrame))
+
+
+def _align(named: list[tuple[str, Any]]) -> list[Any]:
+    """Pandas inputs (Series, DataFrames) put in the order of the first one's index.
+
+    Pandas objects are paired by index, as pandas itself does: when their indexes hold the
+    same labels in another order, rows are matched by label. Indexes with different labels
+    are refused (pairing them by position is how a shuffled test set gets the wrong
+    predictions). Arrays and lists are paired by position. Nothing is modified: a reordered
+    input is a new object.
+    """
+    ref_name, ref = next(((n, v) for n, v in named if _indexed(v)), ("", None))
+    if ref is None:
+        return [v for _, v in named]
+    out = []
+    for name, value in named:
+        if not _indexed(value) or value is ref or value.index.equals(ref.index) \
+                or len(value.index) != len(ref.index):  # lengths get their own message
+            out.append(value)
+            continue
+        fix = (f"Select the same rows in both (e.g. {name}.loc[{ref_name}.index]), or pass "
+               f"plain arrays ({name}.to_numpy()) to pair them by position.")
+        if not (value.index.is_unique and ref.index.is_unique):
+            raise ValueError(f"{name} and {ref_name} have different indexes with repeated "
+                             f"labels: nbaudit pairs pandas inputs by index and cannot pair "
+                             f"these rows. {fix}")
+        indexer = value.index.get_indexer(ref.index)
+        unmatched = int((indexer < 0).sum())
+        if unmatched:
+            raise ValueError(f"{name} and {ref_name} are pandas objects with different "
+                             f"indexes: {unmatched:,} of the {len(ref.index):,} index labels "
+                             f"of {ref_name} are not in {name}'s. nbaudit pairs pandas inputs "
+                             f"by index. {fix}")
+        out.append(value.iloc[indexer])
+    return out
+
+
+def _features(sensitive: Any) -> list[tuple[str, Any]]:
+    """(name, column) of each sensitive feature, from any of the accepted forms."""
+    what = "sensitive_features"
+    example = "e.g. df['sex'], or df[['sex', 'race']] for intersectional groups"
+    if sensitive is None:
+        raise TypeError(f"{what} is required: pass the column(s) of group membership, "
+                        f"{example}.")
+    if isinstance(sensitive, (str, bytes)):
+        raise TypeError(f"{what} must be the column itself ({example}), not its name as "
+                        "text.")
+    if hasattr(sensitive, "to_pandas") and not isinstance(sensitive, (pd.Series, pd.Index,
+                                                                      pd.DataFrame)):
+        sensitive = sensitive.to_pandas()  # Polars, PyArrow
+    if isinstance(sensitive, (pd.Series, pd.Index)):
+        return [(str(sensitive.name) if sensitive.name is not None else "group", sensitive)]
+    if isinstance(sensitive, pd.DataFrame):
+        columns = sensitive.columns
+        if columns.has_duplicates:
+            twice = columns[columns.duplicated()].unique()
+            raise ValueError(f"{what} has the column(s) {names_text(twice)} more than once: "
+                             "name each sensitive feature once.")
+        return [(str(c), sensitive.iloc[:, i]) for i, c in enumerate(columns)]
+    if isinstance(sensitive, Mapping):
+        return [(str(k), v) for k, v in sensitive.items()]
+    if isinstance(sensitive, (list, tuple)) and sensitive and all(
+            isinstance(v, (pd.Series, pd.Index)) for v in sensitive):
+        return [(str(v.name) if v.name is not None else f"feature_{i}", v)
+                for i, v in enumerate(sensitive)]
+    if not (hasattr(sensitive, "__len__") or hasattr(sensitive, "__array__")) or isinstance(
+            sensitive, (set, frozenset)):
+        raise TypeError(f"{what} must be one or more columns ({example}), not "
+                        f"{type_name(sensitive)}.")
+    try:
         array = np.asarray(sensitive, dtype=object)
-        if array.ndim == 2:
-            frame = pd.DataFrame(array, columns=[f"feature_{i}" for i in range(array.shape[1])])
-        else:
-            frame = pd.DataFrame({"group": array})
-    if len(frame) != n:
-        raise ValueError(f"sensitive_features has {len(frame):,} rows but the labels have {n:,}.")
-    if frame.shape[1] == 0:
-        raise ValueError("Give at least one sensitive feature.")
+    except ValueError:  # ragged
+        raise ValueError(f"{what} must be a column or a table with one row per record: its "
+                         f"items have different lengths. Pass a DataFrame ({example}).") from None
+    if array.ndim == 1:
+        return [("group", array)]
+    if array.ndim == 2:
+        return [(f"feature_{i}", array[:, i]) for i in range(array.shape[1])]
+    if array.ndim == 0:
+        raise TypeError(f"{what} must be one or more columns ({example}), not a single "
+                        f"{type_name(sensitive)}.")
+    raise ValueError(f"{what} must be one column or a table (got shape {array.shape}).")
+
+
+def _edge(value: float, digits: int) -> str:
+    if value == int(value) and abs(value) >= 1e4:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+def quantile_bins(values: Any, bins: int) -> pd.Categorical:
+    """Numeric values cut into (at most) `bins` groups of about equal size.
+
+    Edges are quantiles of the values; bins are ``[low, high)`` and the last ``[low, high]``;
+    ties at an edge may make fewer bins. Missing values stay missing.
+
+    Parameters
+    ----------
+    values
+        A numeric column (Series, array).
+    bins
+        How many bins.
+
+    Returns
+    -------
+    pandas.Categorical
+        Ordered categories such as ``"[18, 31)"``.
+    """
+    x = pd.Series(values, copy=False).to_numpy(dtype=float, na_value=np.nan)
+    present = ~np.isnan(x)
+    if not present.any():
+        return pd.Categorical([None] * len(x), categories=[], ordered=True)
+    edges = np.unique(np.quantile(x[present], np.linspace(0, 1, bins + 1)))
+    if len(edges) == 1:
+        edges = np.array([edges[0], edges[0]])
+    codes = np.searchsorted(edges[1:-1], x, side="right")
+    codes[~present] = -1
+    for digits in (4, 6, 10, 17):
+        labels = [f"[{_edge(lo, digits)}, {_edge(hi, digits)}"
+                  + ("]" if i == len(edges) - 2 else ")")
+                  for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True))]
+        if len(set(labels)) == len(labels):
+            break
+    return pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+
+
+def _clean_label(value: Any) -> Any:
+    """A group label as shown: NumPy scalars as Python ones; lone surrogates (which cannot be
+    encoded as UTF-8, so neither saved nor sent to the browser) written as escapes, the text
+    ``\\ud800``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str) and _SURROGATES.search(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def _too_many(name: str, values: Any, count: int, max_groups: int) -> ValueError:
+    q = quote_name(name)
+    start = (f"sensitive feature {q} has {count:,} distinct values, more than "
+             f"max_groups={max_groups}: a group needs many rows for its rates to mean "
+             "anything, and so many groups cannot be shown.")
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and pd.api.types.is_numeric_dtype(dtype) \
+            and not pd.api.types.is_bool_dtype(dtype):
+        how = (f" Bin it: bins=5 cuts every many-valued numeric sensitive feature into 5 "
+               f"quantile bins, or make your own groups with pd.cut(df[{q}], [0, 25, 45, 65, "
+               f"120]) or pd.qcut(df[{q}], 5).")
+    elif dtype is not None and pd.api.types.is_datetime64_any_dtype(dtype):
+        how = f" Group the dates first, e.g. df[{q}].dt.year."
+    else:
+        how = (" It looks like an identifier (an ID, an email, a name) rather than a group "
+               "such as sex or age band: pick a group column, or map the values to a few "
+               "groups first.")
+    return ValueError(start + how + " To audit that many groups anyway, raise the limit with "
+                      "max_groups=N (None: no limit).")
+
+
+def _encode_feature(name: str, values: Any, n: int, max_groups: int | None,
+                    bins: int | None) -> tuple[np.ndarray, list[Any]]:
+    """Group codes (0..k-1, missing included as a group) and labels of one feature."""
+    what = f"sensitive feature {quote_name(name)}"
+    if _nested(values):
+        raise _unhashable([[]], what)
+    if not isinstance(values, (pd.Series, pd.Index, pd.Categorical)):
+        values = _as_array(values, what)
+    if len(values) != n:
+        raise ValueError(f"{what} has {len(values):,} rows but y_true has {n:,}.")
+    dtype = getattr(values, "dtype", None)
+    if bins is not None and dtype is not None and pd.api.types.is_numeric_dtype(dtype) \
+            and not pd.api.types.is_bool_dtype(dtype) \
+            and pd.Series(values, copy=False).nunique() > bins:
+        values = quantile_bins(values, bins)
+    try:
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    except TypeError:  # mixed types cannot be sorted: keep the order of appearance
+        try:
+            codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        except TypeError:
+            raise _unhashable(values, what) from None
+    if max_groups is not None and len(uniques) > max_groups:
+        raise _too_many(name, values, len(uniques), max_groups)
+    labels = [_clean_label(u) for u in uniques]
+    codes = np.asarray(codes, dtype=np.int64)
+    if any(isinstance(u, str) and _SURROGATES.search(u) for u in uniques):
+        # an escaped label may now read like another one (the text "\\ud800" was in the data)
+        merged, kept = pd.factorize(pd.Series(labels, dtype=object))
+        codes = np.where(codes < 0, codes, merged[np.maximum(codes, 0)])
+        labels = list(kept)
+    if (codes < 0).any():
+        taken = any(isinstance(v, str) and v == MISSING_GROUP for v in labels)
+        labels.append(f"({MISSING_GROUP})" if taken else MISSING_GROUP)
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    return codes, labels
+
+
+def _group_codes(sensitive: Any, n: int, max_groups: int | None = MAX_GROUPS,
+                 bins: int | None = None) -> tuple[np.ndarray, list[Any], list[str]]:
+    """Dense group codes per row, the label of each code, and the features' names.
+
+    Several features make intersectional groups labelled by tuples, sorted feature by
+    feature. Codes are combined in mixed radix and re-densified before they could overflow
+    int64, so any number of features works.
+    """
+    features = _features(sensitive)
+    if not features:
+        raise ValueError("Give at least one sensitive feature, e.g. df['sex'].")
+    encoded = [_encode_feature(name, values, n, max_groups, bins) for name, values in features]
+    names = [name for name, _ in features]
+    if len(encoded) == 1:
+        codes, labels = encoded[0]
+        if np.bincount(codes, minlength=len(labels)).all():
+            return codes, labels, names
     codes = np.zeros(n, dtype=np.int64)
     radix = 1
-    uniques_per: list[list[Any]] = []
-    for col in frame.columns:
-        try:
-            c, u = pd.factorize(frame[col], sort=True, use_na_sentinel=True)
-        except TypeError:  # mixed types cannot be sorted: keep the order of appearance
-            c, u = pd.factorize(frame[col], sort=False, use_na_sentinel=True)
-        u = list(u)
-        if (c < 0).any():
-            c = np.where(c < 0, len(u), c)
-            u.append(MISSING_GROUP)
-        uniques_per.append(u)
-        codes += c.astype(np.int64) * radix
-        radix *= max(len(u), 1)
-    if len(uniques_per) == 1:  # one feature: factorize's codes are already dense
-        labels = [u.item() if isinstance(u, np.generic) else u for u in uniques_per[0]]
-        used = np.bincount(codes, minlength=len(labels)) > 0
-        if used.all():
-            return codes, labels, [str(c) for c in frame.columns]
-    present, inverse = np.unique(codes, return_inverse=True)
-    labels = []
-    for code in present:
-        parts = []
-        for u in uniques_per:
-            parts.append(u[code % len(u)] if u else None)
-            code //= max(len(u), 1)
-        parts = [p.item() if isinstance(p, np.generic) else p for p in parts]
-        labels.append(parts[0] if len(parts) == 1 else tuple(parts))
-    return inverse.astype(np.int64), labels, [str(c) for c in frame.columns]
+    base: list[tuple[Any, ...]] = [()]  # the label parts of each code, pending ones apart
+    pending: list[list[Any]] = []  # uniques of the features folded in since the last compact
+
+    def compact(final: bool) -> None:
+        nonlocal codes, radix, base, pending
+        present, inverse = np.unique(codes, return_inverse=True)
+        if final and max_groups is not None and len(present) > max_groups:
+            counts = ", ".join(f"{quote_name(nm)}: {len(lb):,}"
+                               for nm, (_, lb) in zip(names, encoded, strict=True))
+            raise ValueError(f"the {len(names)} sensitive features make {len(present):,} "
+                             f"groups together ({counts}), more than max_groups={max_groups}. "
+                             "Use fewer features, bin the numeric ones (bins=5 makes 5 "
+                             "quantile bins of each), or raise the limit with max_groups=N "
+                             "(None: no limit).")
+        new = []
+        for code in present.tolist():
+            tail = []
+            for u in reversed(pending):
+                code, r = divmod(code, len(u))
+                tail.append(u[r])
+            new.append(base[code] + tuple(reversed(tail)))
+        codes, radix, base, pending = inverse.astype(np.int64).ravel(), len(present), new, []
+
+    for c, u in encoded:
+        k = max(len(u), 1)
+        if radix * k >= 2 ** 62:
+            compact(False)
+        codes = codes * k + c
+        radix *= k
+        pending.append(u)
+    compact(True)
+    labels = [parts[0] if len(parts) == 1 else parts for parts in base]
+    return codes, labels, names
 
 
 def _scores(y_score: Any) -> np.ndarray:
-    """Scores as floats; text or other non-numbers get a message with counts, not values."""
+    """Scores as floats in [0, 1] or NaN (missing); anything else gets a message with counts,
+    not values."""
+    what = describe_input(y_score, "y_score")
     array = _as_array(y_score, "y_score")
+    if array.dtype.kind in "mM":
+        raise TypeError(f"{what} holds dates or durations: scores must be probabilities "
+                        "between 0 and 1.")
+    if array.dtype.kind == "c":
+        raise TypeError(f"{what} holds complex numbers: scores must be real probabilities "
+                        "between 0 and 1.")
     try:
-        return array.astype(float)
+        score = array.astype(float)
     except (TypeError, ValueError):
-        pass
-    series = pd.Series(array, dtype=object)
-    present = series.notna()
-    numbers = pd.to_numeric(series[present], errors="coerce")
-    bad = int(numbers.isna().sum())
-    raise ValueError(f"{describe_input(y_score, 'y_score')} must hold numbers (scores between 0 "
-                     f"and 1): {bad:,} of {int(present.sum()):,} non-missing values are not "
-                     "numbers.") from None
+        series = pd.Series(array, dtype=object)
+        present = series.notna()
+        numbers_ = pd.to_numeric(series[present], errors="coerce")
+        bad = int(numbers_.isna().sum())
+        if bad:
+            raise ValueError(f"{what} must hold numbers (scores between 0 and 1): {bad:,} of "
+                             f"{int(present.sum()):,} non-missing values are not "
+                             "numbers.") from None
+        score = np.full(len(array), np.nan)
+        score[present.to_numpy()] = numbers_.to_numpy(dtype=float)
+    infinite = int(np.isinf(score).sum())
+    if infinite:
+        raise ValueError(f"{what} has {infinite:,} infinite values: scores must be "
+                         "probabilities between 0 and 1. Fix them at their source, or set "
+                         "them to NaN (y_score.replace([np.inf, -np.inf], np.nan)) to drop "
+                         "those rows.")
+    finite = ~np.isnan(score)
+    outside = int(((score[finite] < 0) | (score[finite] > 1)).sum())
+    if outside:
+        raise ValueError(f"Scores must be probabilities between 0 and 1: {outside:,} of "
+                         f"{int(finite.sum()):,} values of {what} are outside [0, 1]. For a "
+                         "decision function or a logit, rescale it first, e.g. with a "
+                         "sigmoid (scipy.special.expit).")
+    return score
 
 
 def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score: Any = None,
-            threshold: float = 0.5, pos_label: Any = None) -> Prepared:
+            threshold: float = 0.5, pos_label: Any = None,
+            max_groups: int | None = MAX_GROUPS, bins: int | None = None) -> Prepared:
     """Validate and encode the inputs (see `audit_fairness`)."""
     if (y_pred is None) == (y_score is None):
         raise ValueError("Give either y_pred (decisions) or y_score (scores), not both or none.")
-    truth = _as_array(y_true, "y_true")
-    n = len(truth)
+    threshold = probability(threshold, "threshold")
+    _check_pos_label(pos_label)
+    named = [("y_true", y_true), ("y_pred", y_pred), ("y_score", y_score)]
+    if isinstance(sensitive_features, Mapping):
+        keys = list(sensitive_features)
+        named += [(f"sensitive_features[{quote_name(k)}]", sensitive_features[k]) for k in keys]
+    else:
+        named.append(("sensitive_features", sensitive_features))
+    aligned = _align(named)
+    y_true, y_pred, y_score = aligned[:3]
+    if isinstance(sensitive_features, Mapping):
+        sensitive_features = dict(zip(keys, aligned[3:], strict=True))
+    else:
+        sensitive_features = aligned[3]
+    truth = _outcome(y_true, "y_true", pos_label)
+    n = len(truth.values)
     if n == 0:
-        raise ValueError("There are no rows to audit.")
-    groups, labels, features = _group_codes(sensitive_features, n)
-    yt, missing = _binary(truth, "y_true", pos_label, describe_input(y_true, "y_true"))
+        raise ValueError("There are no rows to audit: y_true is empty.")
+    missing = truth.missing
     score = None
     if y_score is not None:
         score = _scores(y_score)
         if len(score) != n:
             raise ValueError(f"y_score has {len(score):,} rows but y_true has {n:,}.")
-        finite = np.isfinite(score)
-        if ((score[finite] < 0) | (score[finite] > 1)).any():
-            raise ValueError("Scores must be probabilities between 0 and 1 (for a decision "
-                             "function, rescale it, e.g. with a sigmoid, first).")
-        missing = missing | ~finite
+        _check_positive(truth, None, pos_label)
+        missing = missing | np.isnan(score)
         yp = (np.nan_to_num(score, nan=-1.0) >= threshold).astype(np.int8)
     else:
-        pred = _as_array(y_pred, "y_pred")
-        if len(pred) != n:
-            raise ValueError(f"y_pred has {len(pred):,} rows but y_true has {n:,}.")
-        yp, miss_p = _binary(pred, "y_pred", pos_label, describe_input(y_pred, "y_pred"))
-        missing = missing | miss_p
+        pred = _outcome(y_pred, "y_pred", pos_label)
+        if len(pred.values) != n:
+            raise ValueError(f"y_pred has {len(pred.values):,} rows but y_true has {n:,}.")
+        _check_positive(truth, pred, pos_label)
+        yp = pred.values
+        missing = missing | pred.missing
+    groups, labels, features = _group_codes(sensitive_features, n, max_groups, bins)
+    yt = truth.values
     dropped = int(missing.sum())
     if dropped:
         keep = ~missing
         yt, yp, groups = yt[keep], yp[keep], groups[keep]
         score = score[keep] if score is not None else None
         if not len(yt):
-            raise ValueError("Every row has a missing label, decision or score.")
+            raise ValueError("Every row has a missing label, decision or score: check the "
+                             "inputs' missing values (e.g. y_true.isna().sum()).")
         present, groups = np.unique(groups, return_inverse=True)
         labels = [labels[i] for i in present]
-    return Prepared(yt, yp, score, groups.astype(np.int64), labels, features, dropped,
+    return Prepared(yt, yp, score, groups.astype(np.int64).ravel(), labels, features, dropped,
                     threshold if score is not None else None, pos_label)
 
 
@@ -291,7 +661,7 @@ class Disparity:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "value": None if math.isnan(self.value) else self.value,
                 "kind": self.kind, "threshold": self.threshold, "passes": self.passes,
-                "groups": [str(g) for g in self.groups] if self.groups else None,
+                "groups": [_label_text(g) for g in self.groups] if self.groups else None,
                 "note": self.note}
 
 
@@ -396,9 +766,13 @@ class FairnessAudit:
     def groups(self) -> list[Any]:
         return list(self.data.labels)
 
+    def _index(self) -> pd.Index:
+        return pd.Index(self.data.labels, name=" × ".join(self.data.features),
+                        tupleize_cols=False)
+
     @property
     def by_group(self) -> pd.DataFrame:
-        index = pd.Index(self.data.labels, name=" × ".join(self.data.features), tupleize_cols=False)
+        index = self._index()
         frame = pd.DataFrame({k: v for k, v in self._rates.items()}, index=index)
         frame["count"] = frame["count"].astype(int)
         frame["small"] = frame["count"] < self.min_group_size
@@ -424,7 +798,10 @@ class FairnessAudit:
         out = disparities(chosen, labels, self.thresholds)
         left_out = [_label_text(g) for g, b in zip(self.data.labels, big, strict=True) if not b]
         if left_out:
-            note = f"; left out (under {self.min_group_size} rows): {', '.join(left_out)}"
+            shown = ", ".join(left_out[:NOTE_GROUPS])
+            if len(left_out) > NOTE_GROUPS:
+                shown += f" and {len(left_out) - NOTE_GROUPS:,} more"
+            note = f"; left out (under {self.min_group_size} rows): {shown}"
             out = [Disparity(d.name, d.value, d.kind, d.threshold, d.passes, d.groups,
                              d.note + note) for d in out]
         return out
@@ -448,18 +825,46 @@ class FairnessAudit:
         drawing them directly is the same bootstrap, vectorised and independent of the number
         of rows. Seeded and reproducible.
 
+        Parameters
+        ----------
+        metrics
+            Names from `METRICS` (one name or a list); default: all of them.
+        n_boot
+            Resamples, 1 to 100,000; ``n_boot`` x groups is at most `MAX_CELLS`.
+        level
+            Coverage of the intervals, strictly between 0 and 1.
+        seed
+            Seed of the resampling (a whole number >= 0).
+
         Returns
         -------
         DataFrame
             Indexed by group, with ``<metric>_low`` and ``<metric>_high`` columns.
         """
-        wanted = list(metrics or METRICS)
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        wanted = list(metrics) if metrics is not None else list(METRICS)
+        wanted = wanted or list(METRICS)
+        if not all(isinstance(m, str) for m in wanted):
+            raise TypeError(f"metrics must be metric names (text); choose from "
+                            f"{', '.join(METRICS)}.")
         unknown = set(wanted) - set(METRICS)
         if unknown:
             raise ValueError(f"Unknown metric(s) {', '.join(map(_shown_label, sorted(unknown)))}"
                              f"; choose from {', '.join(METRICS)}.")
+        n_boot = whole_number(n_boot, "n_boot", 1, "1000", maximum=100_000)
+        groups = len(self.data.labels)
+        if n_boot * groups > MAX_CELLS:
+            raise ValueError(f"{n_boot:,} resamples of {groups:,} groups is too much work for one "
+                             f"call (at most {MAX_CELLS:,} resamples x groups): lower n_boot "
+                             f"(e.g. n_boot={max(1, MAX_CELLS // groups):,}) or audit fewer "
+                             "groups (bin the sensitive features).")
+        if isinstance(level, bool) or not isinstance(level, numbers.Real):
+            raise TypeError(f"level must be a number between 0 and 1 such as 0.95, not "
+                            f"{type_name(level)}.")
         if not 0 < level < 1:
-            raise ValueError("level must be between 0 and 1, e.g. 0.95.")
+            raise ValueError("level must be strictly between 0 and 1, e.g. 0.95.")
+        seed = check_seed(seed)
         key = (tuple(wanted), n_boot, level, seed)
         if key not in self._ci_cache:
             rng = np.random.default_rng(seed)
@@ -474,8 +879,7 @@ class FairnessAudit:
                 for m in wanted:
                     out[f"{m}_low"] = np.nanquantile(boot[m], lo_q, axis=0)
                     out[f"{m}_high"] = np.nanquantile(boot[m], hi_q, axis=0)
-            index = pd.Index(self.data.labels, name=" × ".join(self.data.features),
-                             tupleize_cols=False)
+            index = self._index()
             self._ci_cache[key] = pd.DataFrame(out, index=index)
         return self._ci_cache[key].copy()
 
@@ -484,13 +888,28 @@ class FairnessAudit:
         """Per-group confusion counts for many thresholds at once (scores needed).
 
         Scores are sorted once per group; each threshold is then a binary search.
+
+        Parameters
+        ----------
+        thresholds
+            How many evenly spaced thresholds from 0 to 1 (2 to `MAX_SWEEP`), or the
+            thresholds themselves (numbers in [0, 1]). Thresholds x groups is at most
+            `MAX_CELLS`.
+
+        Returns
+        -------
+        ThresholdSweep
         """
         d = self.data
         if d.y_score is None:
             raise ValueError("A threshold sweep needs scores: call audit_fairness with y_score=.")
-        ts = np.linspace(0, 1, thresholds) if isinstance(thresholds, int) else \
-            np.asarray(thresholds, dtype=float)
+        ts = _sweep_thresholds(thresholds)
         n_groups = len(d.labels)
+        if len(ts) * n_groups > MAX_CELLS:
+            raise ValueError(f"{len(ts):,} thresholds x {n_groups:,} groups is too much work for "
+                             f"one sweep (at most {MAX_CELLS:,}): sweep fewer thresholds "
+                             f"(e.g. {max(2, MAX_CELLS // n_groups):,}) or audit fewer groups "
+                             "(bin the sensitive features).")
         counts = np.zeros((len(ts), n_groups, 4), dtype=np.int64)
         order = np.lexsort((d.y_score, d.y_true, d.groups))
         g_sorted, t_sorted, s_sorted = d.groups[order], d.y_true[order], d.y_score[order]
@@ -509,19 +928,62 @@ class FairnessAudit:
         return ThresholdSweep(ts, counts, d.labels)
 
     def at_threshold(self, threshold: float | Mapping[Any, float]) -> FairnessAudit:
-        """The audit of the decisions ``score >= threshold`` (one per group if a mapping)."""
+        """The audit of the decisions ``score >= threshold`` (one per group if a mapping).
+
+        Parameters
+        ----------
+        threshold
+            A number in [0, 1], or a mapping from group to threshold. Its keys are group
+            labels (``audit.groups``; for intersectional groups the tuple or its text
+            ``"F × 30-45"``); groups it leaves out keep the audit's threshold. A key that is
+            not a group is refused.
+
+        Returns
+        -------
+        FairnessAudit
+        """
         d = self.data
         if d.y_score is None:
             raise ValueError("Changing the threshold needs scores: audit_fairness(y_score=...).")
         if isinstance(threshold, Mapping):
-            per_group = np.array([float(threshold.get(g, d.threshold or 0.5))
-                                  for g in d.labels])
+            per_group = self._per_group(threshold)
             pred = (d.y_score >= per_group[d.groups]).astype(np.int8)
         else:
-            pred = (d.y_score >= float(threshold)).astype(np.int8)
+            threshold = probability(threshold, "threshold")
+            pred = (d.y_score >= threshold).astype(np.int8)
         data = Prepared(d.y_true, pred, d.y_score, d.groups, d.labels, d.features, d.dropped,
                         threshold if not isinstance(threshold, Mapping) else None, d.pos_label)
         return FairnessAudit(data, self.min_group_size, dict(self.thresholds))
+
+    def _per_group(self, threshold: Mapping[Any, Any]) -> np.ndarray:
+        """One threshold per group code from a mapping keyed by group label or its text."""
+        d = self.data
+        default = d.threshold if d.threshold is not None else 0.5
+        by_label: dict[Any, int] = {}
+        by_text: dict[str, int] = {}
+        for i, label in enumerate(d.labels):
+            by_label.setdefault(label, i)
+            by_text.setdefault(_label_text(label), i)
+        values = np.full(len(d.labels), float(default))
+        unknown = 0
+        for key, value in threshold.items():
+            try:
+                code = by_label.get(key)
+            except TypeError:  # an unhashable key cannot be a group
+                code = None
+            if code is None and isinstance(key, str):
+                code = by_text.get(key)
+            if code is None:
+                unknown += 1
+                continue
+            values[code] = probability(value, "each per-group threshold")
+        if unknown:
+            raise ValueError(f"{unknown:,} of the {len(threshold):,} keys of the per-group "
+                             f"thresholds are not groups of this audit (it has "
+                             f"{len(d.labels):,} groups: see audit.groups). Use the group "
+                             "labels as keys (for intersectional groups the tuple, or its "
+                             "text with ' × ').")
+        return values
 
     def figure(self, metric: str = "selection_rate", *, ci: bool = True) -> Any:
         """A plotly bar chart of one metric by group, with bootstrap intervals."""
@@ -638,6 +1100,57 @@ def _label_text(label: Any) -> str:
     return " × ".join(str(p) for p in label) if isinstance(label, tuple) else str(label)
 
 
+def _metric_name(name: Any) -> str:
+    if not isinstance(name, str) or name not in METRICS + ["count"]:
+        shown = _shown_label(name) if isinstance(name, str) else type_name(name)
+        raise ValueError(f"Unknown metric {shown}; choose from {', '.join(METRICS)}.")
+    return name
+
+
+def _sweep_thresholds(thresholds: Any) -> np.ndarray:
+    """The thresholds of a sweep: a count of evenly spaced ones, or the values themselves."""
+    if isinstance(thresholds, (numbers.Integral, np.integer)) and not isinstance(
+            thresholds, (bool, np.bool_)):
+        count = whole_number(thresholds, "sweep(thresholds)", 2, "101", maximum=MAX_SWEEP)
+        return np.linspace(0, 1, count)
+    if isinstance(thresholds, (str, bytes, Mapping, bool, numbers.Number)) or not hasattr(
+            thresholds, "__len__"):
+        raise TypeError("sweep(thresholds) must be a number of thresholds (a whole number "
+                        "such as 101) or a list of thresholds between 0 and 1, not "
+                        f"{type_name(thresholds)}.")
+    try:
+        ts = np.asarray(thresholds, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("sweep(thresholds) must hold numbers between 0 and 1.") from None
+    if ts.ndim != 1 or not 1 <= len(ts) <= MAX_SWEEP:
+        raise ValueError(f"sweep(thresholds) must be a flat list of 1 to {MAX_SWEEP:,} "
+                         f"thresholds (got shape {ts.shape}).")
+    if not ((ts >= 0) & (ts <= 1)).all():  # NaN fails too
+        raise ValueError("sweep(thresholds) must be numbers between 0 and 1: "
+                         f"{int((~((ts >= 0) & (ts <= 1))).sum()):,} of {len(ts):,} are not.")
+    return ts
+
+
+def _pass_marks(thresholds: Any) -> dict[str, float]:
+    """The pass marks, checked: keys "ratio" and "difference" only, values in [0, 1]."""
+    if thresholds is None:
+        return dict(DEFAULT_THRESHOLDS)
+    if not isinstance(thresholds, Mapping):
+        raise TypeError("thresholds (the pass marks) must be a dict such as "
+                        f"{{'ratio': 0.8, 'difference': 0.1}}, not {type_name(thresholds)}.")
+    unknown = [k for k in thresholds if k not in DEFAULT_THRESHOLDS]
+    if unknown:
+        shown = ", ".join(_shown_label(k) for k in unknown[:5])
+        raise ValueError(f"Unknown pass mark(s) {shown} in thresholds: the keys are 'ratio' "
+                         "(ratios pass at or above it, default 0.8) and 'difference' "
+                         "(differences pass at or below it, default 0.1). Per-group decision "
+                         "thresholds go to audit.at_threshold({group: threshold}).")
+    marks = dict(DEFAULT_THRESHOLDS)
+    for key, value in thresholds.items():
+        marks[key] = probability(value, f"thresholds[{key!r}]", str(DEFAULT_THRESHOLDS[key]))
+    return marks
+
+
 @dataclass(frozen=True)
 class ThresholdSweep:
     """Confusion counts per threshold and group: ``counts[t, g] = (TN, FP, FN, TP)``."""
@@ -648,13 +1161,19 @@ class ThresholdSweep:
 
     def metric(self, name: str) -> np.ndarray:
         """(thresholds, groups) values of one metric."""
-        return rates(self.counts)[name]
+        return rates(self.counts)[_metric_name(name)]
 
     def overall(self, name: str) -> np.ndarray:
-        return rates(self.counts.sum(axis=1))[name]
+        """(thresholds,) values of one metric over all groups."""
+        return rates(self.counts.sum(axis=1))[_metric_name(name)]
 
     def tradeoff(self, disparity: str = "demographic_parity_difference") -> pd.DataFrame:
-        """Accuracy and a disparity at every threshold."""
+        """Accuracy and a disparity at every threshold.
+
+        `disparity` is one of `TRADEOFF_MEASURES`: demographic parity, equal opportunity or
+        equalized odds difference (the largest minus the smallest rate, NaN groups ignored).
+        """
+        choice(disparity, "disparity", TRADEOFF_MEASURES)
         r = rates(self.counts)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -684,6 +1203,8 @@ def audit_fairness(
     pos_label: Any = None,
     min_group_size: int = 30,
     thresholds: Mapping[str, float] | None = None,
+    max_groups: int | None = MAX_GROUPS,
+    bins: int | None = None,
 ) -> FairnessAudit:
     """Per-group metrics of a model's decisions, and the parity measures between groups.
 
@@ -692,20 +1213,38 @@ def audit_fairness(
     y_true
         True outcomes (0/1, booleans, or two labels with `pos_label`). Rows with a missing
         label, decision or score are dropped and counted (``audit.data.dropped``).
+
+        Pandas inputs (Series, DataFrames) are paired by index: when their indexes hold the
+        same labels in another order, rows are matched by label (in the order of the first
+        one); indexes with different labels are refused. Arrays and lists are paired by
+        position. No input is modified.
     y_pred
         The model's decisions. Give this or `y_score`.
     sensitive_features
         One array/Series, or a DataFrame/dict of several (intersectional groups, labelled by
-        tuples). Missing values form their own group, "missing".
+        tuples). Missing values form their own group, "missing". Cells must be single
+        values (not lists or dicts).
     y_score
-        Scores in [0, 1]; decisions are ``score >= threshold``, and threshold sweeps become
-        available.
+        Scores in [0, 1] (NaN: missing, the row is dropped; infinite scores are refused);
+        decisions are ``score >= threshold``, and threshold sweeps become available.
+    threshold
+        The decision threshold on the scores, in [0, 1].
     pos_label
-        The positive outcome when labels are not 0/1.
+        The positive outcome when labels are not 0/1 (or one outcome against all others).
     min_group_size
-        Groups smaller than this are flagged as too small to trust.
+        Groups smaller than this (a whole number >= 0) are flagged as too small to trust.
     thresholds
-        Pass marks: ``{"ratio": 0.8, "difference": 0.1}`` by default.
+        Pass marks: ``{"ratio": 0.8, "difference": 0.1}`` by default; other keys are
+        refused.
+    max_groups
+        The most groups an audit may have, per sensitive feature and for their
+        intersection (default `MAX_GROUPS`, 100); more is refused with a message that
+        offers binning, since an identifier column (emails, IDs) passed by mistake gives one
+        group per person. None: no limit.
+    bins
+        Cut every numeric (not boolean) sensitive feature with more than `bins` distinct
+        values into `bins` quantile bins (see `quantile_bins`), e.g. ``bins=5`` for an
+        exact age or income. Default: no binning.
 
     Returns
     -------
@@ -713,7 +1252,12 @@ def audit_fairness(
         ``by_group``, ``overall``, ``disparities``, ``confidence_intervals()``, ``sweep()``,
         ``at_threshold()``, ``mitigate()``, ``figure()``.
     """
+    min_group_size = whole_number(min_group_size, "min_group_size", 0, "30")
+    limits = _pass_marks(thresholds)
+    if max_groups is not None:
+        max_groups = whole_number(max_groups, "max_groups", 1, "100")
+    if bins is not None:
+        bins = whole_number(bins, "bins", 2, "5", maximum=MAX_GROUPS)
     data = prepare(y_true, y_pred, sensitive_features=sensitive_features, y_score=y_score,
-                   threshold=threshold, pos_label=pos_label)
-    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    return FairnessAudit(data, int(min_group_size), limits)
+                   threshold=threshold, pos_label=pos_label, max_groups=max_groups, bins=bins)
+    return FairnessAudit(data, min_group_size, limits)

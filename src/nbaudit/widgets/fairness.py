@@ -9,8 +9,22 @@ from typing import Any
 import traitlets
 
 from ..fairness import METRICS, FairnessAudit
-from ..fairness.audit import _label_text
+from ..fairness.audit import MAX_GROUPS, _label_text
 from ._base import AuditWidget, bundle
+
+#: The most groups the widget shows. An audit with more (``audit_fairness(max_groups=None)``
+#: on an identifier column) gets a message instead: its group labels never enter the
+#: widget's state, and no work is done per group on a slider move.
+WIDGET_MAX_GROUPS = MAX_GROUPS
+
+
+def _unit(value: Any, default: float) -> float:
+    """A threshold from the browser: a number clamped to [0, 1]; anything else, `default`."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(number) else min(1.0, max(0.0, number))
 
 
 def _clean(values: Any) -> list[float | None]:
@@ -21,7 +35,8 @@ def _clean(values: Any) -> list[float | None]:
 class FairnessWidget(AuditWidget):
     """Shows a `FairnessAudit`; the browser picks the metric, the threshold and mitigation.
 
-    State holds group-level figures only (counts and rates), never a row of data.
+    State holds group-level figures only (counts and rates), never a row of data, and at
+    most `WIDGET_MAX_GROUPS` groups.
     """
 
     _esm = bundle("fairness")
@@ -52,7 +67,21 @@ class FairnessWidget(AuditWidget):
             self.show(audit)
 
     def show(self, audit: FairnessAudit) -> None:
+        if not isinstance(audit, FairnessAudit):
+            raise TypeError(f"FairnessWidget shows a FairnessAudit (from audit_fairness), not "
+                            f"{type(audit).__name__}.")
+        groups = len(audit.data.labels)
+        if groups > WIDGET_MAX_GROUPS:
+            self.base = self.audit = None
+            self.summary, self.tradeoff, self.mitigation = {}, {}, {}
+            self.error = (f"This audit has {groups:,} groups: the widget shows at most "
+                          f"{WIDGET_MAX_GROUPS}. Bin the sensitive feature (bins=5 in "
+                          "audit_fairness, or pd.cut / pd.qcut) or pick a group column; the "
+                          "audit itself is still available from Python (audit.by_group).")
+            self.status = "error"
+            return
         self.base = audit
+        self.error = ""
         self.limits = dict(audit.thresholds)
         if audit.data.y_score is not None:
             self.threshold = float(audit.data.threshold or 0.5)
@@ -75,14 +104,16 @@ class FairnessWidget(AuditWidget):
             common = min(1.0, max(0.0, float(self.threshold)))
             if self.group_thresholds:
                 per_group = {}
-                for label in audit.data.labels:
-                    value = self.group_thresholds.get(_label_text(label), common)
-                    try:
-                        per_group[label] = min(1.0, max(0.0, float(value)))
-                    except (TypeError, ValueError):
-                        per_group[label] = common
+                texts = {_label_text(label): label for label in audit.data.labels}
+                unknown = len(set(self.group_thresholds) - set(texts))
+                for text, label in texts.items():
+                    per_group[label] = _unit(self.group_thresholds.get(text), common)
+                self.error = (f"{unknown:,} key(s) of group_thresholds are not groups of this "
+                              "audit and were ignored: use the group labels shown in the "
+                              "table.") if unknown else ""
                 audit = audit.at_threshold(per_group)
             else:
+                self.error = ""
                 audit = audit.at_threshold(common)
         audit.thresholds = {**audit.thresholds, **self.limits}
         self.audit = audit
@@ -92,6 +123,11 @@ class FairnessWidget(AuditWidget):
     @traitlets.observe("threshold", "limits", "group_thresholds")
     def _on_change(self, _change: dict[str, Any]) -> None:
         self._publish()
+
+    @traitlets.validate("threshold")
+    def _valid_threshold(self, proposal: dict[str, Any]) -> float:
+        """From the browser or Python: clamped to [0, 1]; NaN keeps the current value."""
+        return _unit(proposal["value"], float(self.threshold))
 
     @traitlets.validate("metric")
     def _valid_metric(self, proposal: dict[str, Any]) -> str:
@@ -132,5 +168,5 @@ class FairnessWidget(AuditWidget):
 
     def report_markdown(self) -> str:
         if self.audit is None:
-            raise ValueError("No audit yet.")
+            raise ValueError(self.error or "No audit yet.")
         return self.audit.to_markdown(self._last_mitigation)

@@ -1,0 +1,54 @@
+"""Checks of the fairness API's arguments: a message that says what to do, naming the
+argument and its type, never a value of the data."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+
+def type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def whole_number(value: Any, name: str, minimum: int, example: str,
+                 maximum: int | None = None) -> int:
+    """`value` as an int in [minimum, maximum]: ints and integral floats, never bools,
+    fractions, NaN or text."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a whole number such as {example}, not "
+                        f"{type_name(value)}.")
+    number = float(value)
+    if not math.isfinite(number) or number != int(number):
+        raise ValueError(f"{name} must be a whole number such as {example}, not {value!r}.")
+    if int(number) < minimum:
+        raise ValueError(f"{name} must be at least {minimum:,}, not {int(number):,}.")
+    if maximum is not None and int(number) > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, not {int(number):,}.")
+    return int(number)
+
+
+def probability(value: Any, name: str, example: str = "0.5") -> float:
+    """`value` as a float in [0, 1] (a threshold on scores, a pass mark)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number between 0 and 1 such as {example}, not "
+                        f"{type_name(value)}.")
+    number = float(value)
+    if not 0.0 <= number <= 1.0:  # NaN fails too
+        raise ValueError(f"{name} must be between 0 and 1 (e.g. {example}), not {value!r}.")
+    return number
+
+
+def choice(value: Any, name: str, options: tuple[str, ...]) -> str:
+    """One of a few words, checked rather than passed on to another library."""
+    if not isinstance(value, str) or value not in options:
+        shown = repr(value) if isinstance(value, str) and len(value) <= 40 else type_name(value)
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, not "
+                         f"{shown}.")
+    return value
+
+
+def seed(value: Any, name: str = "seed") -> int:
+    """A seed for NumPy's generators: a whole number >= 0."""
+    return whole_number(value, name, 0, "0")
