@@ -1073,9 +1073,10 @@ class FairnessAudit:
         return markdown_to_html(self.to_markdown(mitigation), "Fairness audit")
 
     def to_json(self) -> str:
-        import json
+        """The audit as JSON (through the egress gate, like every report)."""
+        from ..reports import json_report
 
-        return json.dumps(self.to_dict(ci=True))
+        return json_report(self.to_dict(ci=True))
 
     def model_card(self, **text: Any) -> str:
         """A model card around this audit (see `nbaudit.reports.model_card`)."""
