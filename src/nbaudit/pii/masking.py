@@ -140,12 +140,15 @@ MAIL_PROVIDERS = frozenset([
     "example.com", "example.org", "example.net", "example.de", "example.invalid",
 ])
 _PROVIDER_FAMILIES = ("yahoo.", "hotmail.", "outlook.", "live.", "gmx.", "yandex.")
+# Reserved for documentation and testing (RFC 2606, RFC 6761): no person owns them.
+_RESERVED_SUFFIXES = (".example.com", ".example.org", ".example.net", ".example", ".test",
+                      ".invalid", ".localhost")
 
 
 def _mask_mail_domain(domain: str) -> str:
     lower = domain.lower()
-    if lower in MAIL_PROVIDERS or lower.startswith(_PROVIDER_FAMILIES) or lower.endswith(
-            (".example.com", ".example.org", ".example.net")):
+    if (lower in MAIL_PROVIDERS or lower.startswith(_PROVIDER_FAMILIES)
+            or lower.endswith(_RESERVED_SUFFIXES)):
         return domain
     return _mask_host_plain(domain)
 
