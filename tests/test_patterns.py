@@ -63,6 +63,8 @@ def test_ssn_rules_python_and_re2_agree(ssn, ok):
         ("jane.doe@example.com", "EMAIL_ADDRESS", "j***@example.com"),
         ("jane@gmail.com", "EMAIL_ADDRESS", "j***@gmail.com"),  # a shared provider
         ("jane@janedoe.net", "EMAIL_ADDRESS", "j***@j******.net"),  # her own domain
+        ("jane@mail.example", "EMAIL_ADDRESS", "j***@mail.example"),  # reserved (RFC 2606)
+        ("jane@example.com.au", "EMAIL_ADDRESS", "j***@e******.***.au"),  # not reserved
         ("bob@acme.co.uk", "EMAIL_ADDRESS", "b***@a***.**.uk"),
         ("4111 1111 1111 1111", "CREDIT_CARD", "**** **** **** 1111"),
         ("123-45-6789", "US_SSN", "***-**-6789"),
