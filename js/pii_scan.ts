@@ -2,7 +2,8 @@
 import type { RenderProps } from "@anywidget/types";
 import { checkbox, fmtInt, fmtPct, h, select, tint } from "./lib/dom";
 import { exportControls } from "./lib/export";
-import { renderRisk, type RiskState } from "./lib/risk_view";
+import { renderRisk } from "./lib/risk_view";
+import { renderSearchPanel, type SearchState } from "./lib/search_panel";
 
 interface ColumnRow {
   position: number;
@@ -363,9 +364,17 @@ function render({ model, el }: RenderProps<Model>) {
       ui.reidRoot = root;
       const id = ref.replace(/^IPY_MODEL_/, "");
       model.widget_manager
-        .get_model<RiskState>(id)
+        .get_model<SearchState>(id)
         .then((child) => {
-          ui.reidCleanup = renderRisk(child, root);
+          const panel = h("div", { class: "nbaudit nba-search-panel" });
+          const view = h("div", {});
+          root.replaceChildren(panel, view);
+          const cleanPanel = renderSearchPanel(child, panel);
+          const cleanView = renderRisk(child, view);
+          ui.reidCleanup = () => {
+            cleanPanel();
+            cleanView();
+          };
         })
         .catch((err: unknown) => root.replaceChildren(h("div", { class: "nba-error" }, `Could not open the analysis: ${String(err)}`)));
     }

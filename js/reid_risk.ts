@@ -1,12 +1,19 @@
-// The %reid_risk widget.
+// The %reid_risk widget: the shared re-identification view, plus the search's status panel.
 import type { RenderProps } from "@anywidget/types";
 import { h } from "./lib/dom";
-import { renderRisk, type RiskState } from "./lib/risk_view";
+import { renderRisk } from "./lib/risk_view";
+import { renderSearchPanel, type SearchState } from "./lib/search_panel";
 
-function render({ model, el }: RenderProps<RiskState>) {
+function render({ model, el }: RenderProps<SearchState>) {
   const root = h("div", { class: "nbaudit nba-risk" });
-  el.append(root);
-  return renderRisk(model, root);
+  const panel = h("div", { class: "nbaudit nba-search-panel" });
+  el.append(panel, root);
+  const cleanPanel = renderSearchPanel(model, panel);
+  const cleanView = renderRisk(model, root);
+  return () => {
+    cleanPanel();
+    cleanView();
+  };
 }
 
 export default { render };

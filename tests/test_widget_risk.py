@@ -57,7 +57,8 @@ def test_bad_levels_are_clamped_not_fatal(widget):
 
 
 def test_search_message_applies_the_best(widget):
-    widget._on_custom(widget, {"type": "search"}, [])
+    widget._on_custom(widget, {"type": "search"}, [])  # starts a background thread
+    assert widget.wait_search(60) and widget.status == "ready"
     result = widget.search_result
     assert result["levels"] and result["nodes_evaluated"] > 0
     assert widget.levels == result["levels"]

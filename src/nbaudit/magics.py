@@ -197,11 +197,22 @@ class AuditMagics(Magics):
         %reid_risk df --qi age,zip --k 10 --max-suppression 0.02 -o risk
         """
         args = _parse(self.reid_risk, line)
-        frame = self._resolve(" ".join(args.frame))
+        expression = " ".join(args.frame)
+        frame = self._resolve(expression)
+
+        import pandas as pd
 
         from .widgets import ReidRiskWidget
 
+        if not isinstance(frame, pd.DataFrame):
+            raise UsageError(f"{expression!r} is a {type(frame).__name__}, not a pandas "
+                             "DataFrame: %reid_risk needs one, e.g. %reid_risk df --qi age,zip")
+        if args.output is not None and not args.output.isidentifier():
+            raise UsageError(f"-o {args.output!r} is not a valid Python variable name.")
         qis = _split(args.qi)
+        if args.qi is not None and not qis:
+            raise UsageError("--qi names no column: give comma-separated column names, e.g. "
+                             "--qi age,zip,sex")
         try:
             if not qis:
                 from .pii.scan import scan_pii
@@ -373,3 +384,106 @@ class AuditMagics(Magics):
                                  "holding one value per row of X.")
             out[name] = self._resolve(name)
         return out
+
+    @magic_arguments()
+    @argument("frame", nargs="*", help="The DataFrame (a variable or expression).")
+    @argument("--by", default=None, help="Comma-separated group columns, e.g. age_band,country.")
+    @argument("--count", action="store_true", help="Release the number of rows per group.")
+    @argument("--sum", action="append", default=[], metavar="COL:LO:HI",
+              help="A clamped sum, e.g. --sum spend:0:500 (repeatable).")
+    @argument("--mean", action="append", default=[], metavar="COL:LO:HI",
+              help="A clamped mean, e.g. --mean age:18:90 (repeatable).")
+    @argument("--unit", default=None,
+              help="Column identifying the unit of privacy (e.g. user_id; default: a row).")
+    @argument("--contributions", type=int, default=1,
+              help="The most rows of one unit used (default 1).")
+    @argument("--epsilon-total", type=float, required=False, default=None,
+              help="The session's total epsilon budget (required).")
+    @argument("--delta", type=float, default=0.0,
+              help="The total delta (spent only to release private group keys).")
+    @argument("--epsilon", type=float, default=None,
+              help="Where the epsilon slider starts (default: a quarter of the total).")
+    @argument("--keys", action="append", default=[], metavar="COL=V1|V2",
+              help="Public group keys of a --by column, e.g. --keys country=DE|FR (repeatable)."
+                   " Without them keys are released privately with a threshold.")
+    @argument("--group-size", type=float, default=None,
+              help="A public guess of a group's size (the error of a mean depends on it).")
+    @argument("--session", default=None, help="Also store the dp.Session in this variable.")
+    @argument("-o", "--output", help="Store each released (noisy) table in this variable.")
+    @argument("--report", action="store_true",
+              help="Also insert the report as a Markdown cell below (no click needed).")
+    @line_magic
+    def dp(self, line: str) -> None:
+        """A differential-privacy explorer: choose the budget, see the utility, release.
+
+        Shows a log-scale epsilon slider, the expected 95% error of each aggregate (from the
+        noise scale: nothing is computed on the data before a release), the privacy-utility
+        curve, accuracy targets, the budget ledger and a Release button that spends the budget
+        once and shows the noisy table with error bars (OpenDP draws the noise).
+
+        Examples
+        --------
+        %dp df --by age_band,country --count --sum spend:0:500 --mean age:18:90 --unit user_id --contributions 3 --epsilon-total 2 --delta 1e-6
+        %dp df --by country --keys country=DE|FR|ES --count --epsilon-total 1 -o released
+        """  # noqa: E501
+        args = _parse(self.dp, line)
+        output = _output_name(args.output)
+        session_name = _output_name(args.session)
+        frame = self._resolve(" ".join(args.frame))
+
+        import pandas as pd
+
+        from .dp import Session
+        from .widgets.dp import DPWidget
+
+        if not isinstance(frame, pd.DataFrame):
+            raise UsageError(f"{' '.join(args.frame)!r} is a {type(frame).__name__}, not a "
+                             "pandas DataFrame: %dp needs one.")
+        if args.epsilon_total is None:
+            raise UsageError("Give the session's budget: --epsilon-total 2 (agreed with your "
+                             "legal and risk teams).")
+
+        def bounds(specs: list[str], option: str) -> dict[str, tuple[float, float]]:
+            out: dict[str, tuple[float, float]] = {}
+            for spec in specs:
+                col, _, rest = spec.rpartition(":")
+                col, _, lo = col.rpartition(":")
+                try:
+                    if not col:
+                        raise ValueError
+                    out[col] = (float(lo), float(rest))
+                except ValueError:
+                    raise UsageError(f"{option} {spec!r}: give {option} COL:LO:HI, e.g. "
+                                     f"{option} spend:0:500 (the clamping bounds).") from None
+            return out
+
+        sums, means = bounds(args.sum, "--sum"), bounds(args.mean, "--mean")
+        keys: dict[str, list[str]] = {}
+        for spec in args.keys:
+            col, sep, values = spec.partition("=")
+            if not sep or not col.strip() or not values.strip():
+                raise UsageError(f"--keys {spec!r}: give --keys COLUMN=V1|V2|..., e.g. "
+                                 "--keys country=DE|FR.")
+            keys[col.strip()] = [v for v in values.split("|") if v != ""]
+        try:
+            session = Session(frame, epsilon_total=args.epsilon_total, delta=args.delta,
+                              unit=args.unit, contributions=args.contributions)
+            query = session.query(_split(args.by) or [], count=args.count, sums=sums,
+                                  means=means, keys=keys or None)
+            for col, values in keys.items():  # "1|2" names the numbers of a numeric column
+                if col in frame.columns and pd.api.types.is_numeric_dtype(frame[col].dtype):
+                    keys[col] = list(pd.to_numeric(pd.Series(values), errors="coerce"))
+            from .dp._session import check_epsilon
+
+            epsilon = check_epsilon(args.epsilon if args.epsilon is not None
+                                    else session.epsilon_total / 4)
+            widget = DPWidget(epsilon=epsilon, group_size=args.group_size or 0.0,
+                              output_name=output or "", auto_export=args.report)
+            widget.show(query)
+            if widget.status == "error":
+                raise ValueError(widget.error)
+        except Exception as exc:
+            raise _usage_error(exc, "The DP query") from None
+        display(widget)
+        if session_name:
+            self._ip.user_ns[session_name] = session

@@ -362,6 +362,8 @@ def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
                       f"{search.criteria.get('max_suppression', 0):.0%} suppression: {levels} "
                       f"({search.nodes_evaluated:,} of {search.lattice_size:,} combinations "
                       "evaluated)."]
+        if search.note:
+            lines += ["", escape_md(search.note)]
     params = {"quasi_identifiers": risk.quasi_identifiers, "sensitive": risk.sensitive,
               "population_size": risk.population_size, "target_k": risk.target_k}
     if search is not None:

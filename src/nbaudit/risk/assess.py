@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -13,8 +14,16 @@ import numpy as np
 import pandas as pd
 
 from ..reports import names_text, quote_name
-from .hierarchy import Hierarchy, as_hierarchy
-from .lattice import METRICS, Encoding, Evaluation
+from ._checks import choice, seconds, share, whole_number
+from .hierarchy import Hierarchy, as_hierarchy, prepare_column
+from .lattice import EXHAUSTIVE_NODES, METRICS, Encoding, Evaluation
+
+SEARCH_NODES = 100_000  # default budgets of `search`: evaluations and seconds
+SEARCH_SECONDS = 60.0
+
+
+class SearchWarning(UserWarning):
+    """The lattice is too large to search exhaustively: the result may not be optimal."""
 
 Metric = Literal["entropy", "loss", "dm", "dm_star", "aecs"]
 SIZE_BINS = [(1, 1), (2, 2), (3, 4), (5, 9), (10, 19), (20, 49), (50, 99), (100, None)]
@@ -93,6 +102,16 @@ class SearchResult:
         Risk after generalization and suppression (`RiskFigures`).
     nodes_evaluated, lattice_size, seconds
         What the search cost.
+    complete
+        True when the whole lattice was searched: `levels` is then the optimum (or None:
+        nothing satisfies the model). False when the search was cut short or ran greedily:
+        `levels` is the best generalization found, not proven optimal.
+    stopped
+        Why the search was cut short: ``"nodes"`` (the node budget), ``"seconds"`` (the
+        time budget) or ``"cancelled"``; None when it ran to its end.
+    strategy
+        ``"exhaustive"`` (every node in cost order, pruned) or ``"greedy"`` (a lattice too
+        large to list: each attribute lowered in turn from the top).
     """
 
     levels: dict[str, int] | None
@@ -103,6 +122,26 @@ class SearchResult:
     lattice_size: int
     seconds: float
     criteria: dict[str, Any] = field(default_factory=dict)
+    complete: bool = True
+    stopped: str | None = None
+    strategy: str = "exhaustive"
+
+    @property
+    def note(self) -> str:
+        """One sentence on how far the search went ("" when it found the optimum)."""
+        if self.complete:
+            return ""
+        why = {"nodes": f"after {self.nodes_evaluated:,} generalizations (the node budget)",
+               "seconds": f"after {self.seconds:.1f} s (the time budget)",
+               "cancelled": "when it was cancelled"}.get(self.stopped or "", "")
+        found = ("the best generalization found so far is shown, not proven optimal"
+                 if self.levels is not None else "no generalization meeting the model had "
+                 "been found yet")
+        if why:
+            return f"The search stopped {why}: {found}."
+        return (f"The lattice has {self.lattice_size:,} generalizations, too many to search "
+                "them all: a greedy search lowered one attribute at a time, so the result "
+                "meets the model but may not be optimal.")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +153,10 @@ class SearchResult:
             "lattice_size": self.lattice_size,
             "seconds": round(self.seconds, 4),
             "criteria": self.criteria,
+            "complete": self.complete,
+            "stopped": self.stopped,
+            "strategy": self.strategy,
+            "note": self.note,
         }
 
 
@@ -126,14 +169,17 @@ class RiskAssessment:
 
     def __init__(self, frame: pd.DataFrame, quasi_identifiers: list[str], sensitive: list[str],
                  hierarchies: dict[str, Hierarchy], population_size: int | None,
-                 target_k: int) -> None:
+                 target_k: int, prepared: pd.DataFrame | None = None) -> None:
         self.frame = frame
         self.quasi_identifiers = quasi_identifiers
         self.sensitive = sensitive
         self.hierarchies = hierarchies
         self.population_size = population_size
         self.target_k = target_k
-        self.encoding = Encoding(frame, quasi_identifiers, hierarchies, sensitive)
+        # The columns as encoded (see `_prepared`); `frame` is what `apply` copies.
+        work = _prepared(frame, [*quasi_identifiers, *sensitive]) if prepared is None \
+            else prepared
+        self.encoding = Encoding(work, quasi_identifiers, hierarchies, sensitive)
         self.now = self.evaluate()
 
     # -- the figures now -----------------------------------------------------------------
@@ -178,20 +224,35 @@ class RiskAssessment:
     def max_levels(self) -> dict[str, int]:
         return dict(zip(self.quasi_identifiers, self.encoding.max_levels, strict=True))
 
+    @property
+    def lattice_size(self) -> int:
+        """Generalizations `search` chooses from: the product of (highest level + 1)."""
+        return self.encoding.lattice_size()
+
+    @property
+    def exhaustive_search(self) -> bool:
+        """Whether `search` can visit the whole lattice (else it searches greedily)."""
+        return self.encoding.exhaustive()
+
     # -- exploring -----------------------------------------------------------------------
     def _levels(self, levels: Mapping[str, int] | Sequence[int] | None) -> tuple[int, ...]:
         if levels is None:
             return (0,) * len(self.quasi_identifiers)
         if isinstance(levels, Mapping):
-            unknown = set(levels) - set(self.quasi_identifiers)
+            unknown = [q for q in levels if not isinstance(q, Hashable)
+                       or q not in self.quasi_identifiers]
             if unknown:
                 raise ValueError(
                     f"{names_text(sorted(map(str, unknown)))} is not a quasi-identifier here. "
                     f"Quasi-identifiers: {names_text(self.quasi_identifiers)}."
                 )
-            out = tuple(int(levels.get(q, 0)) for q in self.quasi_identifiers)
+            out = tuple(whole_number(levels.get(q, 0), f"The level of {quote_name(q)}", 0, "2")
+                        for q in self.quasi_identifiers)
         else:
-            out = tuple(int(v) for v in levels)
+            if isinstance(levels, (str, bytes)) or not isinstance(levels, Sequence | np.ndarray):
+                raise TypeError("levels must be a dict {quasi-identifier: level} or one level "
+                                f"per quasi-identifier, not {type(levels).__name__}.")
+            out = tuple(whole_number(v, "A level", 0, "2") for v in levels)
             if len(out) != len(self.quasi_identifiers):
                 raise ValueError(f"Give one level per quasi-identifier "
                                  f"({len(self.quasi_identifiers)}), not {len(out)}.")
@@ -203,22 +264,18 @@ class RiskAssessment:
 
     def _criteria(self, k: int | None, l: int | None, t: float | None,
                   max_suppression: float) -> int:
-        k = self.target_k if k is None else int(k)
-        if k < 1:
-            raise ValueError("k must be at least 1.")
+        k = self.target_k if k is None else whole_number(k, "k", 1, "5")
         if k > self.encoding.n:
             raise ValueError(f"k={k} is larger than the number of records "
                              f"({self.encoding.n}): no generalization can reach it.")
-        if not 0.0 <= max_suppression <= 1.0:
-            raise ValueError("max_suppression is a share of records between 0 and 1 "
-                             f"(0.04 = 4%), not {max_suppression}.")
+        share(max_suppression, "max_suppression (a share of records)", "0.04 for 4%")
+        if l is not None:
+            whole_number(l, "l", 1, "2")
+        if t is not None:
+            share(t, "t", "0.2")
         if (l is not None or t is not None) and not self.sensitive:
             raise ValueError("l-diversity and t-closeness need sensitive attributes: "
                              "pass sensitive=[...] to assess_risk.")
-        if l is not None and l < 1:
-            raise ValueError("l must be at least 1.")
-        if t is not None and not 0 <= t <= 1:
-            raise ValueError("t must be between 0 and 1.")
         return k
 
     def evaluate(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
@@ -296,7 +353,10 @@ class RiskAssessment:
 
     def search(self, k: int | None = None, l: int | None = None, t: float | None = None,
                max_suppression: float = 0.04, metric: Literal["entropy", "loss"] = "entropy",
-               ) -> SearchResult:
+               *, max_nodes: int | None = SEARCH_NODES,
+               max_seconds: float | None = SEARCH_SECONDS,
+               progress: Callable[[float, str], object] | None = None,
+               cancel: Callable[[], bool] | None = None, warn: bool = True) -> SearchResult:
         """The generalization with minimal information loss that meets the privacy model.
 
         Searches the full lattice of hierarchy levels (every combination), visiting nodes in
@@ -313,26 +373,62 @@ class RiskAssessment:
             Share of records that may be suppressed (default 4%).
         metric
             ``"entropy"`` (ARX's non-uniform entropy) or ``"loss"``.
+        max_nodes, max_seconds
+            Budgets (None: no limit): after this many evaluated generalizations or seconds
+            the search stops and returns the best generalization found so far, with
+            ``complete=False`` and ``stopped`` saying which budget ran out.
+        progress
+            Called as ``progress(fraction, message)`` at most every 0.1 s, and with 1.0 at
+            the end (the widget's progress bar).
+        cancel
+            Called between evaluations; when it returns True the search stops as for a
+            budget (``stopped="cancelled"``), e.g. ``cancel=event.is_set``.
+        warn
+            Emit a `SearchWarning` before a greedy search (False: the caller says it
+            itself, as the widget does).
+
+        Lattices of more than ``EXHAUSTIVE_NODES`` generalizations (`lattice_size`) are
+        searched greedily (``strategy="greedy"``), with a `SearchWarning` before starting.
 
         Returns
         -------
         SearchResult
             ``levels`` (None if nothing satisfies the model), ``info_loss``, the risk
-            ``figures`` after generalization and suppression, and the search's cost.
+            ``figures`` after generalization and suppression, the search's cost, and
+            whether it is the proven optimum (``complete``).
         """
         target = self._criteria(k, l, t, max_suppression)
+        metric = choice(metric, "metric", ("entropy", "loss"))  # type: ignore[assignment]
+        if max_nodes is not None:
+            max_nodes = whole_number(max_nodes, "max_nodes", 1, "100000")
+        max_seconds = seconds(max_seconds, "max_seconds")
+        for fn, what in ((progress, "progress"), (cancel, "cancel")):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"{what} must be a function or None, not "
+                                f"{type(fn).__name__}.")
+        if warn and not self.encoding.exhaustive():
+            warnings.warn(
+                f"The lattice of these quasi-identifiers has {self.lattice_size:,} "
+                f"generalizations (more than {EXHAUSTIVE_NODES:,}): the search is greedy and "
+                "its result may not be optimal. Fewer quasi-identifiers or shorter "
+                "hierarchies allow an exhaustive search.", SearchWarning, stacklevel=2)
         outcome = self.encoding.search(k=target, l=l, t=t, max_suppression=max_suppression,
-                                       metric=metric)
+                                       metric=metric, max_nodes=max_nodes,
+                                       max_seconds=max_seconds, progress=progress,
+                                       cancel=cancel)
         criteria = {"k": target, "l": l, "t": t, "max_suppression": max_suppression}
         if outcome.levels is None:
             return SearchResult(None, None, metric, None, outcome.evaluated,
-                                outcome.lattice_size, outcome.seconds, criteria)
+                                outcome.lattice_size, outcome.seconds, criteria,
+                                complete=outcome.complete, stopped=outcome.stopped,
+                                strategy=outcome.strategy)
         figures = self.evaluate(outcome.levels, k=target, l=l, t=t,
                                 max_suppression=max_suppression)
         return SearchResult(
             levels=figures.levels, info_loss=figures.info_loss[metric], metric=metric,
             figures=figures, nodes_evaluated=outcome.evaluated,
             lattice_size=outcome.lattice_size, seconds=outcome.seconds, criteria=criteria,
+            complete=outcome.complete, stopped=outcome.stopped, strategy=outcome.strategy,
         )
 
     def apply(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
@@ -346,6 +442,7 @@ class RiskAssessment:
         the rows are left out (``"drop"``).
         """
         target = self._criteria(k, l, t, max_suppression)
+        choice(suppressed, "suppressed", ("mask", "drop"))
         lv = self._levels(levels)
         enc = self.encoding
         out = self.frame.copy()
@@ -372,6 +469,9 @@ class RiskAssessment:
     def code(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
              k: int | None = None, max_suppression: float = 0.0, frame_name: str = "df") -> str:
         """Python code that reproduces `apply(levels, ...)`."""
+        if not isinstance(frame_name, str) or not frame_name.isidentifier():
+            raise ValueError("frame_name must be a Python variable name such as 'df'.")
+        target = self._criteria(k, None, None, max_suppression)
         lv = dict(zip(self.quasi_identifiers, self._levels(levels), strict=True))
         hier = "" if all(h.kind not in ("user", "arx") for h in self.hierarchies.values()) \
             else ", hierarchies=hierarchies"
@@ -380,7 +480,7 @@ class RiskAssessment:
             "import nbaudit\n\n"
             f"risk = nbaudit.assess_risk({frame_name}, quasi_identifiers="
             f"{self.quasi_identifiers!r}{sens}{hier})\n"
-            f"anonymized = risk.apply({lv!r}, k={k or self.target_k}, "
+            f"anonymized = risk.apply({lv!r}, k={target}, "
             f"max_suppression={max_suppression!r})\n"
         )
 
@@ -391,6 +491,11 @@ class RiskAssessment:
         With `k` and `max_suppression`, classes that suppression removes are left out (they
         are no longer in the data).
         """
+        n = whole_number(n, "n", 0, "10")
+        if k is not None:
+            k = self._criteria(k, None, None, max_suppression)
+        else:
+            share(max_suppression, "max_suppression (a share of records)", "0.04 for 4%")
         lv = self._levels(levels)
         enc = self.encoding
         ids, class_sizes = enc.class_keys(lv)
@@ -494,44 +599,79 @@ def assess_risk(
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"assess_risk needs a pandas DataFrame, not {type(df).__name__}.")
+    k = whole_number(k, "k", 1, "5")
+    if population_size is not None:
+        population_size = whole_number(population_size, "population_size", 1, "1000000")
     if len(df) == 0:
         raise ValueError("The DataFrame has no rows: there is no one to re-identify.")
     qis = _columns(df, quasi_identifiers, "quasi-identifier")
     if not qis:
         raise ValueError("Name at least one quasi-identifier, e.g. quasi_identifiers=['age'].")
-    sens = _columns(df, sensitive or [], "sensitive attribute")
-    both = set(qis) & set(sens)
+    sens = _columns(df, [] if sensitive is None else sensitive, "sensitive attribute")
+    both = [q for q in qis if q in sens]
     if both:
-        raise ValueError(f"{names_text(sorted(both))} cannot be both a quasi-identifier and "
-                         "a sensitive attribute.")
+        raise ValueError(f"{names_text(both)} cannot be both a quasi-identifier and "
+                         "a sensitive attribute: name each column once.")
     if population_size is not None and population_size < len(df):
         raise ValueError(f"population_size ({population_size:,}) cannot be smaller than the "
                          f"data ({len(df):,} rows).")
-    if k < 1:
-        raise ValueError("k must be at least 1.")
+    if hierarchies is not None and not isinstance(hierarchies, Mapping):
+        raise TypeError("hierarchies must be a dict {quasi-identifier: hierarchy}, not "
+                        f"{type(hierarchies).__name__}.")
     given = dict(hierarchies or {})
-    unknown = set(given) - set(qis)
+    unknown = [c for c in given if c not in qis]
     if unknown:
         raise ValueError(f"Hierarchies given for columns that are not quasi-identifiers: "
                          f"{names_text(sorted(map(str, unknown)))}.")
-    built = {q: as_hierarchy(given.get(q), df[q]) for q in qis}
-    return RiskAssessment(df, qis, sens, built, population_size, min(k, len(df)))
+    work = _prepared(df, [*qis, *sens])
+    built = {}
+    for q in qis:
+        try:
+            built[q] = as_hierarchy(given.get(q), work[q])
+        except (TypeError, ValueError) as exc:  # which column's hierarchy, then what
+            raise type(exc)(f"The hierarchy of {quote_name(q)}: {exc}") from None
+    return RiskAssessment(df, qis, sens, built, population_size, min(k, len(df)),
+                          prepared=work)
 
 
-def _columns(df: pd.DataFrame, names: Sequence[str], what: str) -> list[str]:
+def _columns(df: pd.DataFrame, names: Any, what: str) -> list[Any]:
+    """Column names given as a list (or a comma-separated string), checked against `df`."""
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
-    out = []
+    elif isinstance(names, Mapping) or not isinstance(names, Sequence | pd.Index | np.ndarray
+                                                         | set | frozenset | tuple):
+        raise TypeError(f"Give the {what} columns as a list of names, e.g. ['age', 'zip'], "
+                        f"not {type(names).__name__}.")
+    out: list[Any] = []
     for name in names:
-        if name not in df.columns:
+        if not isinstance(name, Hashable) or isinstance(name, (list, dict, set)):
+            raise TypeError(f"A {what} is a column name (text or a number), not "
+                            f"{type(name).__name__}.")
+        if isinstance(name, float) and math.isnan(name) or name not in df.columns:
             raise ValueError(f"No column {quote_name(name)} for the {what}. Columns: "
                              f"{names_text(df.columns)}.")
-        if isinstance(df[name], pd.DataFrame):
-            raise ValueError(f"Column name {quote_name(name)} appears twice in the frame: "
-                             "rename one.")
+        if not df.columns.is_unique and isinstance(df[name], pd.DataFrame):
+            raise ValueError(f"Column name {quote_name(name)} appears more than once in the "
+                             "frame: rename the copies (df.columns = [...]) or drop them.")
         if name not in out:
             out.append(name)
     return out
+
+
+def _prepared(df: pd.DataFrame, names: list[Any]) -> pd.DataFrame:
+    """The named columns in a form the hierarchies and the encoding handle (`df` untouched).
+
+    Arrow-backed numbers, booleans and times become their NumPy or nullable pandas forms,
+    cells pyarrow cannot hold as text (lists, dicts, lone surrogates) become their text:
+    see `hierarchy.prepare_column`.
+    """
+    work = df[names]
+    for i, name in enumerate(names):
+        column = df[name]
+        prepared = prepare_column(column)
+        if prepared is not column:
+            work.isetitem(i, prepared)
+    return work
 
 
 __all__ = ["METRICS", "RiskAssessment", "RiskFigures", "SearchResult", "assess_risk"]

@@ -17,12 +17,80 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MISSING = "(missing)"  # the label of null values: they form their own value, never dropped
 
 
+class HierarchyFileError(ValueError, FileNotFoundError):
+    """A hierarchy file is missing, empty or unreadable (a ValueError and a
+    FileNotFoundError, so either ``except`` catches it)."""
+
+
+def _text(value: Any) -> str:
+    """Text of a cell that is not hashable or not encodable (lists, dicts, lone surrogates).
+
+    Lone surrogates are written as escapes (``\\ud800``): pyarrow strings cannot hold them,
+    and distinct values stay distinct.
+    """
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    text = value if isinstance(value, str) else str(value)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def prepare_column(series: pd.Series) -> pd.Series:
+    """`series` in a form hierarchies and encodings handle, or `series` itself if it is.
+
+    * Arrow-backed integers, floats, booleans and timestamps become nullable pandas or NumPy
+      dtypes (the same values), Arrow strings stay; other Arrow types become Python objects.
+    * Cells that are lists, dicts, sets or arrays (object columns, Arrow list and struct
+      columns) become their text: equal lists form one value.
+    * Strings with lone surrogates (``"\\ud800abc"``), which pyarrow cannot encode, become
+      text with the surrogate escaped.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        kind = dtype.pyarrow_dtype
+        if pa.types.is_integer(kind):
+            return series.astype("Int64" if not pa.types.is_uint64(kind) else "UInt64")
+        if pa.types.is_floating(kind):
+            return series.astype("float64")
+        if pa.types.is_boolean(kind):
+            return series.astype("boolean")
+        if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+            tz = getattr(kind, "tz", None)
+            return series.astype(f"datetime64[ns, {tz}]" if tz else "datetime64[ns]")
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return series
+        series = series.astype(object)  # lists and structs: Python lists and dicts
+    if series.dtype != object and not (isinstance(series.dtype, pd.StringDtype)
+                                       and series.dtype.storage == "python"):
+        return series
+    try:
+        uniques = pd.unique(series.dropna())
+    except TypeError:  # unhashable cells
+        return series.map(_text, na_action="ignore").astype(object)
+    texts = [v for v in np.asarray(uniques, dtype=object) if isinstance(v, str)]
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        return series.map(lambda v: _text(v) if isinstance(v, str) else v,
+                          na_action="ignore").astype(object)
+    return series
+
+
+def value_keys(values: Any) -> list[str]:
+    """`value_key` of each of `values` (read as Python objects once: iterating an Arrow
+    array element by element is slow)."""
+    return [value_key(v) for v in np.asarray(values, dtype=object).ravel()]
+
+
 def value_key(value: Any) -> str:
     """The string form a value is matched by (hierarchies from CSV files are text)."""
+    if type(value) is str:  # the common case, first
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     try:
@@ -66,9 +134,11 @@ class Hierarchy:
             return "* (suppressed)"
         # Examples only of generalized forms: a level that keeps some original values (the
         # most frequent categories) must not quote them, since the column may be personal.
-        originals = set(self.table.iloc[:, 0])
-        generalized = [v for v in values.drop_duplicates() if v not in originals]
-        kept = int(values.isin(originals).sum())
+        # One hash lookup over object arrays (Arrow strings' isin loops in Python).
+        originals = pd.Index(self.table.iloc[:, 0].to_numpy(dtype=object), dtype=object)
+        is_original = originals.get_indexer(values.to_numpy(dtype=object)) >= 0
+        generalized = values[~is_original].drop_duplicates().head(3).tolist()
+        kept = int(is_original.sum())
         if not generalized:
             return f"{values.nunique()} groups"
         examples = ", ".join(str(v) for v in generalized[:3])
@@ -78,16 +148,46 @@ class Hierarchy:
     # -- constructors --------------------------------------------------------------------
     @classmethod
     def from_csv(cls, path: str | pathlib.Path, sep: str = ";") -> Hierarchy:
-        """Load a hierarchy in ARX's CSV format (no header, column L = level L)."""
-        table = pd.read_csv(path, sep=sep, header=None, dtype=str, keep_default_na=False)
+        """Load a hierarchy in ARX's CSV format (no header, column L = level L).
+
+        Raises
+        ------
+        HierarchyFileError
+            The file is missing, empty, a directory or not readable as text.
+        """
+        if not isinstance(path, (str, pathlib.Path)):
+            raise TypeError(f"A hierarchy file is a path, not {type(path).__name__}.")
+        file = pathlib.Path(path)
+        shown = repr(file.name) if len(file.name) <= 80 else repr(file.name[:77] + "...")
+        if not file.is_file():
+            what = "is a directory" if file.is_dir() else "does not exist"
+            raise HierarchyFileError(f"The hierarchy file {shown} {what}: give the path of an "
+                                     "ARX hierarchy CSV (one row per value, ';'-separated).")
+        try:
+            table = pd.read_csv(file, sep=sep, header=None, dtype=str, keep_default_na=False,
+                                encoding="utf-8")
+        except pd.errors.EmptyDataError:
+            raise HierarchyFileError(f"The hierarchy file {shown} is empty: it needs one row per "
+                                     "value, the value then its generalizations, "
+                                     "';'-separated.") from None
+        except (UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
+            raise HierarchyFileError(f"The hierarchy file {shown} could not be read as a "
+                                     f"';'-separated UTF-8 CSV ({type(exc).__name__}): check "
+                                     "its format and separator (sep=...).") from None
         return cls.from_frame(table, kind="arx")
 
     @classmethod
     def from_frame(cls, table: pd.DataFrame, kind: str = "user") -> Hierarchy:
-        """A hierarchy from a DataFrame: column 0 the value, column L its level-L form."""
+        """A hierarchy from a DataFrame: column 0 the value, column L its level-L form.
+
+        Every level must merge whole groups of the level before (a value's generalizations
+        nest): the search relies on it.
+        """
+        if not isinstance(table, pd.DataFrame):
+            raise TypeError(f"A hierarchy table is a DataFrame, not {type(table).__name__}.")
         if table.shape[1] < 1 or table.empty:
             raise ValueError("A hierarchy needs at least one row and one column.")
-        table = table.astype(str).reset_index(drop=True)
+        table = table.map(lambda v: _text(value_key(v))).astype(object).reset_index(drop=True)
         table.columns = range(table.shape[1])
         dup = np.flatnonzero(table[0].duplicated(keep=False).to_numpy())
         if len(dup):
@@ -97,21 +197,45 @@ class Hierarchy:
             n_values = int(table[0].iloc[dup].nunique())
             raise ValueError(f"The hierarchy lists {n_values:,} value(s) more than once (its "
                              f"rows {rows}{more}, counting from 0): give each value one row.")
+        for level in range(1, table.shape[1] - 1):
+            split = table.groupby(level, sort=False)[level + 1].transform("nunique") > 1
+            if split.any():
+                rows = ", ".join(str(int(r)) for r in np.flatnonzero(split.to_numpy())[:8])
+                raise ValueError(
+                    f"Level {level + 1} of the hierarchy splits groups of level {level} (rows "
+                    f"{rows}, counting from 0): each level must merge whole groups of the "
+                    "level before, so values grouped together stay together higher up.")
         return cls(table, kind)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[Any, Sequence[Any]]) -> Hierarchy:
-        """A hierarchy from ``{value: [level1, level2, ...]}``."""
-        rows = [[value_key(k), *[str(v) for v in levels]] for k, levels in mapping.items()]
+        """A hierarchy from ``{value: [level1, level2, ...]}`` (a single level may be given
+        as text: ``{"F": "*"}``)."""
+        if not isinstance(mapping, Mapping):
+            raise TypeError(f"A hierarchy dict maps values to their generalizations, not a "
+                            f"{type(mapping).__name__}.")
+        if not mapping:
+            raise ValueError("The hierarchy dict is empty: map each value to its "
+                             "generalizations, e.g. {'F': ['*'], 'M': ['*']}.")
+        rows = []
+        for key, levels in mapping.items():
+            if isinstance(levels, str):
+                levels = [levels]
+            elif not isinstance(levels, Sequence | np.ndarray | pd.Series):
+                raise TypeError("Each value of a hierarchy dict maps to a list of its "
+                                f"generalizations, not to a {type(levels).__name__}.")
+            rows.append([_text(value_key(key)), *[_text(value_key(v)) for v in levels]])
         width = {len(r) for r in rows}
         if len(width) != 1:
-            raise ValueError("Every value in a hierarchy dict needs the same number of levels.")
+            raise ValueError("Every value in a hierarchy dict needs the same number of levels "
+                             f"(the dict has values with {names_count(width)} levels).")
         return cls.from_frame(pd.DataFrame(rows), kind="user")
 
     @classmethod
     def build(cls, series: pd.Series) -> Hierarchy:
         """Build a hierarchy from the data: intervals, dates, masks or category groups."""
-        if pd.api.types.is_bool_dtype(series.dtype):
+        if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_complex_dtype(
+                series.dtype):
             return _categories(series)
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
             return _dates(series)
@@ -148,6 +272,14 @@ def _with_missing(table: pd.DataFrame, has_missing: bool) -> pd.DataFrame:
     return table
 
 
+def _coarser(width: float) -> float:
+    """The next interval width: 1 -> 2 -> 10 -> 20 -> 100 (and 5 -> 10), always a multiple of
+    the width before, so that every interval lies inside one interval of the next level."""
+    exp = math.floor(math.log10(width) + 1e-9)
+    mantissa = round(width / 10**exp)
+    return float(width * (5 if mantissa == 2 else 2))
+
+
 def _nice(x: float) -> float:
     """1, 2, 5 x 10^k not below x."""
     if x <= 0:
@@ -173,14 +305,14 @@ def _intervals(series: pd.Series) -> Hierarchy:
     lo, hi = float(np.min(distinct)), float(np.max(distinct))
     span = max(hi - lo, 1.0)
     width = _nice(span / 20)
-    columns = [[value_key(v) for v in distinct]]
+    columns = [value_keys(distinct)]
     while True:
         origin = math.floor(lo / width) * width
         starts = origin + np.floor((distinct - origin) / width) * width
         columns.append([f"[{_fmt(s)}, {_fmt(s + width)})" for s in starts])
         if width >= span:
             break
-        width = _nice(width * 2)
+        width = _coarser(width)
     columns.append(["*"] * len(distinct))
     table = pd.DataFrame({i: col for i, col in enumerate(columns)})
     has_missing = series.isna().any() or len(finite) < len(values.dropna())
@@ -215,7 +347,7 @@ def _dates(series: pd.Series, parsed_text: bool = False,
     raw = pd.Series(pd.unique(series.dropna()))
     stamps = pd.to_datetime(raw.astype(str), errors="coerce", format=date_format) \
         if parsed_text else pd.to_datetime(raw)
-    keys = [value_key(v) for v in raw]
+    keys = value_keys(raw)
     frame = pd.DataFrame({"key": keys, "ts": stamps.to_numpy()}).drop_duplicates("key")
     ts = pd.to_datetime(frame["ts"])
     year = ts.dt.year
@@ -232,11 +364,16 @@ def _dates(series: pd.Series, parsed_text: bool = False,
 
 
 def _mask(series: pd.Series) -> Hierarchy:
-    keys = pd.unique(np.array([value_key(v) for v in pd.unique(series.dropna())], dtype=object))
-    width = max(len(k) for k in keys)
-    columns = [list(keys)]
-    for n in range(1, width):
-        columns.append([k[: max(0, len(k) - n)] + "*" * min(n, len(k)) for k in keys])
+    keys = pd.Series(pd.unique(np.array(value_keys(pd.unique(series.dropna())),
+                                        dtype=object)), dtype=object)
+    text = pa.array(keys.tolist(), type=pa.string())
+    lengths = np.asarray(pc.utf8_length(text))
+    width = int(lengths.max())
+    stars = np.array(["*" * i for i in range(width + 1)], dtype=object)
+    columns = [keys.tolist()]
+    for n in range(1, width):  # the last n characters masked (all of a shorter value)
+        kept = pc.utf8_slice_codeunits(text, 0, -n).to_numpy(zero_copy_only=False)
+        columns.append((kept.astype(object) + stars[np.minimum(n, lengths)]).tolist())
     columns.append(["*"] * len(keys))
     table = pd.DataFrame({i: c for i, c in enumerate(columns)})
     return Hierarchy(_with_missing(_distinct_levels(table), series.isna().any()), "mask")
@@ -244,7 +381,7 @@ def _mask(series: pd.Series) -> Hierarchy:
 
 def _categories(series: pd.Series, keep: int = 8) -> Hierarchy:
     counts = series.value_counts(dropna=True)  # most frequent first
-    keys = list(pd.unique(np.array([value_key(v) for v in counts.index], dtype=object)))
+    keys = list(pd.unique(np.array(value_keys(counts.index), dtype=object)))
     # Mostly-unique values (names, emails, IDs chosen as quasi-identifiers): keeping the
     # most frequent ones would keep raw identifiers, so such columns go straight to '*'.
     identifying = len(keys) > keep + 1 and len(keys) > 0.5 * max(1, int(counts.sum()))
@@ -256,6 +393,11 @@ def _categories(series: pd.Series, keep: int = 8) -> Hierarchy:
         table = pd.DataFrame({0: keys, 1: ["*"] * len(keys)}) if keys else \
             pd.DataFrame({0: [MISSING], 1: ["*"]})
     return Hierarchy(_with_missing(table, series.isna().any()), "category")
+
+
+def names_count(widths: set[int]) -> str:
+    """``2 and 3`` for the level counts found in a hierarchy dict (widths minus the value)."""
+    return " and ".join(str(w - 1) for w in sorted(widths))
 
 
 def as_hierarchy(spec: Any, series: pd.Series) -> Hierarchy:
@@ -270,6 +412,9 @@ def as_hierarchy(spec: Any, series: pd.Series) -> Hierarchy:
         return Hierarchy.from_csv(spec)
     if isinstance(spec, Mapping):
         return Hierarchy.from_mapping(spec)
+    if isinstance(spec, pd.Series):
+        raise TypeError("A hierarchy must be a Hierarchy, a DataFrame (column 0 the value, "
+                        "column L its level-L form), a dict or a path, not a Series.")
     raise TypeError(
         "A hierarchy must be a Hierarchy, a DataFrame, a dict or a path, "
         f"not {type(spec).__name__}."

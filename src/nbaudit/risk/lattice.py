@@ -9,18 +9,76 @@ one `bincount`: never a copy of the frame per level.
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..reports import quote_name
-from .hierarchy import Hierarchy, value_key
+from .hierarchy import Hierarchy, value_key, value_keys
 
 METRICS = ("entropy", "loss", "dm", "dm_star", "aecs")
+
+_KEY_LIMIT = 1 << 62  # combined keys stay below this: int64 never wraps
+# The exhaustive search lists every node of the lattice (levels, cost, order): above this many
+# nodes (or node x attribute cells) it would take too much memory, and a greedy search runs.
+EXHAUSTIVE_NODES = 2_000_000
+_EXHAUSTIVE_CELLS = 24_000_000
+
+
+def combine_codes(columns: Sequence[np.ndarray], cardinalities: Sequence[int],
+                  ) -> tuple[np.ndarray, int]:
+    """Dense group ids of the rows of several integer code columns: the one way codes are
+    combined into class keys.
+
+    Column ``i`` holds codes in ``[0, cardinalities[i])``. The codes are folded into one int64
+    key, ``key = key + code * radix``; whenever the product of the cardinalities would pass
+    2**62, the partial key is first re-factorized into dense ids (never more than the number
+    of rows), so the key cannot overflow whatever the number of columns or their
+    cardinalities.
+
+    Parameters
+    ----------
+    columns
+        Integer arrays of one length.
+    cardinalities
+        An upper bound of each column's codes (exclusive).
+
+    Returns
+    -------
+    ids, n_groups
+        ``ids[r]`` in ``[0, n_groups)``: rows with equal codes in every column share an id.
+    """
+    n = len(columns[0]) if len(columns) else 0
+    key = np.zeros(n, dtype=np.int64)
+    radix = 1
+    for col, card in zip(columns, cardinalities, strict=True):
+        card = max(int(card), 1)
+        if radix > _KEY_LIMIT // card:
+            key, radix = _dense(key, radix)
+        if radix == 1:
+            key = np.asarray(col, dtype=np.int64).copy()
+        else:
+            key += np.asarray(col, dtype=np.int64) * radix
+        radix *= card
+    return _dense(key, radix)
+
+
+def _dense(key: np.ndarray, radix: int) -> tuple[np.ndarray, int]:
+    """Dense ids (0..n-1) of int64 keys in ``[0, radix)``, and their number."""
+    n = len(key)
+    if n == 0:
+        return key.astype(np.int64), 0
+    if radix <= max(1 << 20, 2 * n):  # few possible keys: mark the present ones directly
+        present = np.zeros(radix, dtype=bool)
+        present[key] = True
+        lookup = np.cumsum(present, dtype=np.int64) - 1
+        return lookup[key], int(lookup[-1]) + 1
+    ids, uniques = pd.factorize(key)
+    return ids.astype(np.int64), len(uniques)
 
 
 @dataclass
@@ -90,7 +148,7 @@ class Encoding:
             numeric = pd.api.types.is_numeric_dtype(series.dtype) and not \
                 pd.api.types.is_bool_dtype(series.dtype)
             codes, uniques = pd.factorize(series, sort=numeric, use_na_sentinel=True)
-            labels = [value_key(v) for v in uniques]
+            labels = value_keys(uniques)
             codes = np.where(codes < 0, len(labels), codes).astype(np.int64)
             if (codes == len(labels)).any():
                 labels.append("(missing)")
@@ -118,26 +176,20 @@ class Encoding:
         per update (figures, riskiest combinations).
         """
         levels = tuple(int(v) for v in levels)
-        if self._last_classes is not None and self._last_classes[0] == levels:
-            return self._last_classes[1], self._last_classes[2]
+        last = self._last_classes  # read once: a search thread may replace it meanwhile
+        if last is not None and last[0] == levels:
+            return last[1], last[2]
         ids, sizes = self._class_keys(levels)
         self._last_classes = (levels, ids, sizes)
         return ids, sizes
 
     def _class_keys(self, levels: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        key = np.zeros(len(self.base), dtype=np.int64)
-        radix = 1
-        for i, (attr, level) in enumerate(zip(self.attributes, levels, strict=True)):
-            key += attr.maps[level][self.base[:, i]].astype(np.int64) * radix
-            radix *= attr.cardinality(level)
-        if radix <= max(1 << 20, len(key)):  # few possible classes: count them directly
-            sizes = np.bincount(key, weights=self.weights, minlength=radix)
-            present = np.flatnonzero(sizes)
-            lookup = np.empty(radix, dtype=np.int64)
-            lookup[present] = np.arange(len(present))
-            return lookup[key], sizes[present].astype(np.int64)
-        ids, _ = pd.factorize(key)
-        return ids.astype(np.int64), np.bincount(ids, weights=self.weights).astype(np.int64)
+        columns = [attr.maps[level][self.base[:, i]]
+                   for i, (attr, level) in enumerate(zip(self.attributes, levels, strict=True))]
+        ids, n_classes = combine_codes(
+            columns, [a.cardinality(lv) for a, lv in zip(self.attributes, levels, strict=True)])
+        sizes = np.bincount(ids, weights=self.weights, minlength=n_classes)
+        return ids, sizes.astype(np.int64)
 
     def base_table(self) -> ClassTable:
         """The distinct combinations as a class table at level 0 everywhere."""
@@ -149,34 +201,22 @@ class Encoding:
         `levels`): each class merges whole into one coarser class, so only the (usually
         few) classes are grouped again, not the records."""
         columns = []
-        key = np.zeros(len(table.sizes), dtype=np.int64)
-        radix = 1
         for i, (attr, source, target) in enumerate(zip(self.attributes, table.levels, levels,
                                                        strict=True)):
             col = table.codes[i] if source == target else attr.up(source, target)[
                 table.codes[i]]
             columns.append(col)
-            key += col * radix
-            radix *= attr.cardinality(target)
-        ids, uniques = pd.factorize(key)
-        first = np.zeros(len(uniques), dtype=np.int64)
+        ids, n_classes = combine_codes(
+            columns, [a.cardinality(lv) for a, lv in zip(self.attributes, levels, strict=True)])
+        first = np.zeros(n_classes, dtype=np.int64)
         first[ids[::-1]] = np.arange(len(ids))[::-1]
         codes = tuple(col[first] for col in columns)
         return ClassTable(tuple(levels), codes, np.bincount(ids, weights=table.sizes))
 
     def suppressed_below_k(self, levels: tuple[int, ...], k: int) -> int:
         """Records in classes smaller than k (the k-anonymity check, nothing else)."""
-        key = np.zeros(len(self.base), dtype=np.int64)
-        radix = 1
-        for i, (attr, level) in enumerate(zip(self.attributes, levels, strict=True)):
-            key += attr.maps[level][self.base[:, i]].astype(np.int64) * radix
-            radix *= attr.cardinality(level)
-        if radix <= 4 * len(key) + 1024:  # small key space: one bincount
-            sizes = np.bincount(key, weights=self.weights, minlength=radix)
-        else:
-            ids, _ = pd.factorize(key)
-            sizes = np.bincount(ids, weights=self.weights)
-        return int(sizes[(sizes > 0) & (sizes < k)].sum())
+        _, sizes = self._class_keys(tuple(int(v) for v in levels))
+        return int(sizes[sizes < k].sum())
 
     def evaluate(self, levels: tuple[int, ...], *, k: int = 1, l: int | None = None,
                  t: float | None = None, max_suppression: float = 0.0,
@@ -215,17 +255,13 @@ class Encoding:
     def _sensitive_stats(self, ids: np.ndarray, n_classes: int, column: int, name: str,
                          closeness: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_values = len(self.sensitive_labels[name])
-        pair = ids * n_values + self.base[:, column]
-        if n_classes * n_values <= max(1 << 20, len(pair)):  # few pairs possible: count them
-            all_counts = np.bincount(pair, weights=self.weights,
-                                     minlength=n_classes * n_values)
-            pair_keys = np.flatnonzero(all_counts)
-            pair_counts = all_counts[pair_keys]
-        else:
-            pair_ids, pair_keys = pd.factorize(pair)
-            pair_counts = np.bincount(pair_ids, weights=self.weights)
-        pair_class = np.asarray(pair_keys) // n_values
-        pair_value = np.asarray(pair_keys) % n_values
+        values = self.base[:, column]
+        pair_ids, n_pairs = combine_codes([values, ids], [n_values, n_classes])
+        pair_counts = np.bincount(pair_ids, weights=self.weights, minlength=n_pairs)
+        first = np.zeros(n_pairs, dtype=np.int64)
+        first[pair_ids[::-1]] = np.arange(len(pair_ids))[::-1]
+        pair_class = ids[first]
+        pair_value = values[first]
         distinct = np.bincount(pair_class, minlength=n_classes)
         class_sizes = np.bincount(pair_class, weights=pair_counts, minlength=n_classes)
         p = pair_counts / class_sizes[pair_class]
@@ -285,62 +321,154 @@ class Encoding:
         return out
 
     # -- the search ----------------------------------------------------------------------
+    def lattice_size(self) -> int:
+        """Number of transformations (nodes): the product of the hierarchies' heights + 1."""
+        return math.prod(m + 1 for m in self.max_levels)
+
+    def exhaustive(self) -> bool:
+        """Whether the search can list every node (else it runs greedily)."""
+        size = self.lattice_size()
+        return size <= EXHAUSTIVE_NODES and size * max(self.q, 1) <= _EXHAUSTIVE_CELLS
+
     def search(self, *, k: int, l: int | None = None, t: float | None = None,
-               max_suppression: float = 0.0, metric: str = "entropy") -> SearchOutcome:
+               max_suppression: float = 0.0, metric: str = "entropy",
+               max_nodes: int | None = None, max_seconds: float | None = None,
+               progress: Callable[[float, str], object] | None = None,
+               cancel: Callable[[], bool] | None = None) -> SearchOutcome:
         """The transformation with minimal `metric` that satisfies the privacy model.
 
-        Nodes are visited in increasing order of information loss (known exactly without
-        looking at the data for ``entropy`` and ``loss``), so the first anonymous node is
-        the optimum. Monotonicity prunes the rest: when a node fails, a climb finds a
-        maximal failing node above it and every node below that one is known to fail too.
+        Exhaustive when the lattice can be listed (`exhaustive()`): nodes are visited in
+        increasing order of information loss (known exactly without looking at the data for
+        ``entropy`` and ``loss``), so the first anonymous node is the optimum. Monotonicity
+        prunes the rest: when a node fails, a climb finds a maximal failing node above it
+        and every node below that one is known to fail too.
+
+        Greedy otherwise: from the top node (anonymous, or nothing is), each attribute in
+        turn, the costliest first, is lowered as far as the model allows (binary search),
+        until no attribute can be lowered: a minimal anonymous node, not always the optimum.
+
+        The work is bounded: after `max_nodes` evaluations, `max_seconds`, or when
+        `cancel()` returns true, the search stops and returns the best anonymous node seen
+        so far (``complete=False``). `progress(fraction, message)` is called at most every
+        0.1 s.
         """
         if metric not in ("entropy", "loss"):
             raise ValueError(f"search metric must be 'entropy' or 'loss', not {metric!r}.")
         start = time.perf_counter()
-        nodes = np.array(list(itertools.product(*[range(m + 1) for m in self.max_levels])),
-                         dtype=np.int16).reshape(-1, self.q)
         table = [a.entropy if metric == "entropy" else a.loss for a in self.attributes]
-        cost = np.zeros(len(nodes))
-        for i, values in enumerate(table):
-            cost += values[nodes[:, i]]
-        order = np.lexsort((nodes.sum(axis=1), cost))
-        known_bad = np.zeros(len(nodes), dtype=bool)
-        cache: dict[tuple[int, ...], bool] = {}
-
+        size = self.lattice_size()
+        exhaustive = self.exhaustive()
         budget = math.floor(max_suppression * self.n + 1e-9)
         plain_k = l is None and t is None
-
         base = self.base_table()
         recent: list[ClassTable] = []  # a few class tables to roll coarser nodes up from
+        cache: dict[tuple[int, ...], bool] = {}
+        state = _SearchState()
+
+        def cost_of(node: Sequence[int]) -> float:
+            total = 0.0
+            for values, level in zip(table, node, strict=True):
+                total += float(values[level])
+            return total
 
         def table_for(node: tuple[int, ...]) -> ClassTable:
-            finer = [t for t in recent if all(a <= b for a, b in zip(t.levels, node,
+            finer = [c for c in recent if all(a <= b for a, b in zip(c.levels, node,
                                                                      strict=True))]
-            source = min(finer, key=lambda t: len(t.sizes)) if finer else base
+            source = min(finer, key=lambda c: len(c.sizes)) if finer else base
             result = self.rollup(source, node)
             recent.append(result)
             if len(recent) > 16:
                 recent.pop(0)
             return result
 
+        def report(force: bool = False) -> None:
+            now = time.perf_counter()
+            if progress is None or not (force or now - state.reported > 0.1):
+                return
+            state.reported = now
+            parts = [state.fraction()]
+            if max_nodes:
+                parts.append(len(cache) / max_nodes)
+            if max_seconds:
+                parts.append((now - start) / max_seconds)
+            progress(min(1.0, max(parts)), f"{len(cache):,} of {size:,} generalizations "
+                     f"evaluated in {now - start:.1f} s")
+
         def ok(node: tuple[int, ...]) -> bool:
             if node not in cache:
+                if cancel is not None and cancel():
+                    raise _Stop("cancelled")
+                if max_nodes is not None and len(cache) >= max_nodes:
+                    raise _Stop("nodes")
+                if max_seconds is not None and time.perf_counter() - start >= max_seconds:
+                    raise _Stop("seconds")
                 if plain_k:
                     cache[node] = table_for(node).below_k(k) <= budget
                 else:
                     ev = self.evaluate(node, k=k, l=l, t=t, max_suppression=max_suppression,
                                        metrics=())
                     cache[node] = ev.anonymous
+                if cache[node]:
+                    c = cost_of(node)
+                    if c < state.best_cost:
+                        state.best, state.best_cost = node, c
+                report()
             return cache[node]
 
-        found: tuple[int, ...] | None = None
-        for idx in order:
-            if known_bad[idx]:
-                continue
-            node = tuple(int(x) for x in nodes[idx])
+        def outcome(levels: tuple[int, ...] | None, complete: bool,
+                    stopped: str | None) -> SearchOutcome:
+            if progress is not None:
+                progress(1.0, f"{len(cache):,} of {size:,} generalizations evaluated")
+            return SearchOutcome(levels=levels, evaluated=len(cache), lattice_size=size,
+                                 seconds=time.perf_counter() - start, complete=complete,
+                                 stopped=stopped,
+                                 strategy="exhaustive" if exhaustive else "greedy")
+
+        report(force=True)
+        try:
+            # The top node first: if it fails, every node fails (monotonicity), and if it
+            # holds, the search always has an anonymous node to fall back on.
+            if not ok(self.max_levels):
+                return outcome(None, True, None)
+            if exhaustive:
+                return outcome(self._exhaustive(table, ok, cost_of, state), True, None)
+            return outcome(self._greedy(table, ok), False, None)
+        except _Stop as stop:
+            return outcome(state.best, False, stop.reason)
+
+    def _exhaustive(self, table: list[np.ndarray], ok: Callable[[tuple[int, ...]], bool],
+                    cost_of: Callable[[Sequence[int]], float],
+                    state: _SearchState) -> tuple[int, ...] | None:
+        """The cheapest anonymous node, visiting the whole lattice in cost order."""
+        shape = tuple(m + 1 for m in self.max_levels)
+        nodes = np.indices(shape, dtype=np.int16).reshape(self.q, -1).T  # itertools.product
+        cost = np.zeros(len(nodes))
+        for i, values in enumerate(table):
+            cost += values[nodes[:, i]]
+        order = np.lexsort((nodes.sum(axis=1), cost))
+        nodes, cost = np.asfortranarray(nodes[order]), cost[order]
+        del order
+        n_nodes = len(nodes)
+        bad = np.zeros(n_nodes, dtype=bool)  # known to fail, in visiting order
+        # Costs grow with levels (nested hierarchies): a node below a failing one costs no
+        # more than it, so only the nodes up to its cost need marking.
+        monotone = all(bool(np.all(np.diff(values) >= 0)) for values in table)
+        pos = 0
+
+        def next_open(p: int) -> int:
+            while p < n_nodes:
+                free = np.flatnonzero(~bad[p:p + 8192])
+                if len(free):
+                    return p + int(free[0])
+                p += 8192
+            return n_nodes
+
+        state.fraction = lambda: (pos + int(bad[pos:].sum())) / n_nodes
+        pos = next_open(0)
+        while pos < n_nodes:
+            node = tuple(int(x) for x in nodes[pos])
             if ok(node):
-                found = node
-                break
+                return node
             top = list(node)
             # Climb the cheapest attributes first: the failing node found then covers the
             # most nodes that the cost order would visit next.
@@ -354,9 +482,53 @@ class Encoding:
                     else:
                         lo = mid
                 top[i] = lo
-            known_bad |= np.all(nodes <= np.array(top, dtype=np.int16), axis=1)
-        return SearchOutcome(levels=found, evaluated=len(cache), lattice_size=len(nodes),
-                             seconds=time.perf_counter() - start)
+            end = n_nodes
+            if monotone:
+                limit = cost_of(top)
+                end = int(np.searchsorted(cost, limit + 1e-9 * max(1.0, abs(limit)), "right"))
+            if end > pos:  # column by column: contiguous compares, no 2-D temporary
+                below = nodes[pos:end, 0] <= top[0]
+                for i in range(1, self.q):
+                    below &= nodes[pos:end, i] <= top[i]
+                bad[pos:end] |= below
+            pos = next_open(pos + 1)
+        return None
+
+    def _greedy(self, table: list[np.ndarray],
+                ok: Callable[[tuple[int, ...]], bool]) -> tuple[int, ...]:
+        """A minimal anonymous node below the top: lower one attribute at a time."""
+        current = list(self.max_levels)  # the caller checked that the top is anonymous
+        improved = True
+        while improved:
+            improved = False
+            for i in sorted(range(self.q), key=lambda j: table[j][0] - table[j][current[j]]):
+                lo, hi = 0, current[i]  # hi holds; find the lowest level that holds
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if ok(tuple(current[:i] + [mid] + current[i + 1:])):
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                if hi < current[i]:
+                    current[i] = hi
+                    improved = True
+        return tuple(current)
+
+
+@dataclass
+class _SearchState:
+    """What a search has found so far, and what its progress reports need."""
+
+    best: tuple[int, ...] | None = None  # the cheapest anonymous node seen
+    best_cost: float = math.inf
+    reported: float = 0.0  # when progress was last reported
+    fraction: Callable[[], float] = lambda: 0.0  # share of the lattice resolved
+
+
+class _Stop(Exception):  # noqa: N818 - control flow inside search, never raised to callers
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -377,6 +549,9 @@ class SearchOutcome:
     evaluated: int
     lattice_size: int
     seconds: float
+    complete: bool = True  # the lattice was searched to the end (levels is the optimum)
+    stopped: str | None = None  # "nodes", "seconds" or "cancelled" when cut short
+    strategy: str = "exhaustive"  # or "greedy" (lattice too large to list)
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -384,23 +559,9 @@ def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     n = len(matrix)
     if matrix.shape[1] == 0:
         return np.zeros((min(n, 1), 0), np.int64), np.zeros(n, np.int64), np.array([n][:min(n, 1)])
-    key = np.zeros(n, dtype=np.int64)
-    radix = 1
-    overflow = False
-    for col in matrix.T:
-        width = int(col.max()) + 1 if n else 1
-        if radix > (1 << 62) // max(width, 1):
-            overflow = True
-            break
-        key += col.astype(np.int64) * radix
-        radix *= width
-    if overflow:  # too many combinations for one int64: hash the rows instead
-        frame = pd.DataFrame(matrix)
-        ids = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
-    else:
-        ids, _ = pd.factorize(key)
-    ids = np.asarray(ids, dtype=np.int64)
-    first = np.zeros(int(ids.max()) + 1 if n else 0, dtype=np.int64)
+    ids, n_distinct = combine_codes(list(matrix.T),
+                                    [int(col.max()) + 1 if n else 1 for col in matrix.T])
+    first = np.zeros(n_distinct, dtype=np.int64)
     first[ids[::-1]] = np.arange(n)[::-1]
     return matrix[first].astype(np.int64), ids, np.bincount(ids).astype(np.int64)
 
@@ -408,7 +569,7 @@ def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
 def _encode_attribute(series: pd.Series, name: str,
                       hierarchy: Hierarchy) -> tuple[np.ndarray, Attribute]:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    keys = [value_key(v) for v in uniques]
+    keys = value_keys(uniques)
     if (codes < 0).any():
         codes = np.where(codes < 0, len(keys), codes)
         keys.append(value_key(None))
@@ -435,7 +596,10 @@ def _encode_attribute(series: pd.Series, name: str,
     n = counts.sum()
     for level in range(table.shape[1]):
         column = table[level].to_numpy()[rows]
-        gen_codes, gen_labels = pd.factorize(column)
+        if level == 0:  # the values themselves: 1 and "1" stay apart, as they are in the data
+            gen_codes, gen_labels = np.arange(len(keys)), np.asarray(keys, dtype=object)
+        else:
+            gen_codes, gen_labels = pd.factorize(column)
         maps.append(gen_codes.astype(np.int32))
         labels.append(np.asarray(gen_labels, dtype=object))
         # ARX's precomputed non-uniform entropy: sum over values a*log2(a/b), negated, where

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pandas as pd
@@ -9,9 +10,12 @@ import traitlets
 
 from ..pii.masking import mask_value
 from ..risk import RiskAssessment, assess_risk
-from ._base import AuditWidget, bundle
+from ..risk._checks import share, whole_number
+from ..risk.assess import SearchResult
+from ._base import AuditWidget, bundle, log
 
 _MAX_EXPLORED = 400  # points kept on the trade-off chart
+_LARGE_LATTICE = 20_000  # above this many generalizations the widget warns before a search
 
 
 def _point(figures: dict[str, Any], source: str) -> dict[str, Any]:
@@ -54,6 +58,10 @@ class ReidRiskWidget(AuditWidget):
     code = traitlets.Unicode("", help="Python that reproduces the chosen generalization.").tag(
         sync=True
     )
+    search_seconds = traitlets.Float(
+        30.0, help="Time budget of the Find-the-best search: it then returns the best "
+        "generalization found so far.").tag(sync=True)
+    search_nodes = traitlets.Int(100_000, help="Node budget of the search.").tag(sync=True)
 
     risk: RiskAssessment | None = None
     frame: pd.DataFrame | None = None
@@ -61,6 +69,13 @@ class ReidRiskWidget(AuditWidget):
     _population: int | None = None
     _busy = False
     _last_search: Any = None
+    _search_thread: threading.Thread | None = None
+    _search_cancel: threading.Event | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # The search thread and the kernel's thread both recompute the figures.
+        self._lock = threading.RLock()
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, quasi_identifiers: list[str],
@@ -68,6 +83,12 @@ class ReidRiskWidget(AuditWidget):
                    population_size: int | None = None, k: int = 5,
                    max_suppression: float = 0.04) -> ReidRiskWidget:
         """Assess `df` and show the explorer."""
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"The risk explorer needs a pandas DataFrame, not "
+                            f"{type(df).__name__}.")
+        k = whole_number(k, "k", 1, "5")
+        max_suppression = share(max_suppression, "max_suppression (a share of records)",
+                                "0.04 for 4%")
         widget = cls(columns=[str(c) for c in df.columns], target_k=k,
                      max_suppression=max_suppression)
         widget.frame = df
@@ -78,6 +99,7 @@ class ReidRiskWidget(AuditWidget):
         return widget
 
     def show(self, risk: RiskAssessment) -> None:
+        self.cancel_search()  # a search of the previous assessment must not land here
         self._busy = True
         try:
             self.risk = risk
@@ -94,6 +116,8 @@ class ReidRiskWidget(AuditWidget):
                 "sensitive": risk.sensitive,
                 "n_records": risk.encoding.n,
                 "population_size": risk.population_size,
+                "lattice_size": risk.lattice_size,
+                "search_note": self._search_note(risk),
             }
             self.now = risk.now.to_dict()
             self.levels = {q: 0 for q in risk.quasi_identifiers}
@@ -149,6 +173,11 @@ class ReidRiskWidget(AuditWidget):
     def _recompute(self) -> None:
         if self.risk is None:
             return
+        with self._lock:
+            self._recompute_locked()
+
+    def _recompute_locked(self) -> None:
+        assert self.risk is not None
         levels = self._clean_levels()
         k = min(max(1, int(self.target_k)), self.risk.encoding.n)
         try:
@@ -187,24 +216,102 @@ class ReidRiskWidget(AuditWidget):
             rows.append({"values": cells, "records": int(record["records"])})
         return rows
 
+    def _search_note(self, risk: RiskAssessment) -> str:
+        """Said before a search starts, when the lattice is large (known from the heights)."""
+        size = risk.lattice_size
+        if not risk.exhaustive_search:
+            return (f"{size:,} generalizations: too many to try them all. The search is greedy "
+                    f"and stops after {self.search_seconds:g} s; its result meets the target "
+                    "but may not be the optimum. Fewer quasi-identifiers allow an exact "
+                    "search.")
+        if size > _LARGE_LATTICE:
+            return (f"{size:,} generalizations: the search may take a while. It stops after "
+                    f"{self.search_seconds:g} s or {self.search_nodes:,} evaluations with the "
+                    "best found so far; you can cancel it.")
+        return ""
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search runs in the background."""
+        return self._search_thread is not None and self._search_thread.is_alive()
+
     def _handle_search(self, content: dict[str, Any]) -> None:
-        if self.risk is None:
+        """Start the search in a background thread and return at once.
+
+        A comm message is handled on the kernel's main thread, which reads the next message
+        (the Cancel button's) only when the handler returns: a search run here would block
+        the kernel, its progress and its cancellation until it ended. In a thread, the
+        kernel stays idle and responsive: progress traits are sent from the thread (ipykernel
+        sends iopub messages from any thread), Cancel sets an Event the search checks
+        between evaluations, and the budgets bound it anyway.
+        """
+        if self.risk is None or self.searching:
             return
         metric = content.get("metric", "entropy")
         if metric not in ("entropy", "loss"):
             metric = "entropy"
+        risk = self.risk
+        k = min(max(1, int(self.target_k)), risk.encoding.n)
+        cancel = threading.Event()
+        self._search_cancel = cancel
         self.status = "running"
+        self.progress = 0.0
         self.progress_message = "searching the lattice"
-        try:
-            result = self.risk.search(k=min(self.target_k, self.risk.encoding.n),
-                                      max_suppression=self.max_suppression, metric=metric)
-        finally:
+        self.error = ""
+
+        def work() -> None:
+            try:  # warn=False: setup["search_note"] said it before the click
+                result = risk.search(
+                    k=k, max_suppression=self.max_suppression, metric=metric,
+                    max_nodes=self.search_nodes, max_seconds=self.search_seconds,
+                    progress=self._search_progress(cancel), cancel=cancel.is_set, warn=False)
+            except Exception as exc:  # never a dead thread with the widget stuck "running"
+                log.warning("nbaudit: the search failed: %s", type(exc).__name__)
+                if self.risk is risk:  # its message may quote data: the type only
+                    self.error = (f"The search failed ({type(exc).__name__}): run "
+                                  "risk.search(...) in a cell of its own to see why.")
+                    self.status = "ready"
+                return
+            if self.risk is risk:  # not replaced meanwhile (other quasi-identifiers)
+                self._finish_search(result)
+
+        thread = threading.Thread(target=work, name="nbaudit-risk-search", daemon=True)
+        self._search_thread = thread
+        thread.start()
+
+    def _search_progress(self, cancel: threading.Event) -> Any:
+        def report(fraction: float, message: str) -> None:
+            if not cancel.is_set() or fraction >= 1.0:
+                self.report_progress(fraction, message)
+        return report
+
+    def _finish_search(self, result: SearchResult) -> None:
+        with self._lock:
+            self.search_result = result.to_dict()
+            self._last_search = result
+            if result.figures is not None:
+                self._remember(_point(result.figures.to_dict(), "search"))
+                self.levels = dict(result.levels or {})
+            self.progress = 1.0
             self.status = "ready"
-        self.search_result = result.to_dict()
-        self._last_search = result
-        if result.figures is not None:
-            self._remember(_point(result.figures.to_dict(), "search"))
-            self.levels = dict(result.levels or {})
+
+    def _handle_cancel_search(self, content: dict[str, Any]) -> None:
+        """The Cancel button: the search stops at its next evaluation with the best so far."""
+        if self._search_cancel is not None:
+            self._search_cancel.set()
+            self.progress_message = "cancelling…"
+
+    def cancel_search(self) -> None:
+        """Stop a running search (it returns the best generalization found so far)."""
+        if self._search_cancel is not None:
+            self._search_cancel.set()
+
+    def wait_search(self, timeout: float | None = None) -> bool:
+        """Wait for a running search to end (from Python); True if none is running now."""
+        thread = self._search_thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.searching
 
     def _handle_to_frame(self, content: dict[str, Any]) -> None:
         """Store the chosen generalization as a new DataFrame in the user's namespace."""
