@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from ..config import settings
 from . import detect, patterns, presidio_engine
 from .entities import entity
-from .headers import NOT_PERSON, header_hints, header_tokens
+from .headers import ADDRESS_PART_HEADERS, NOT_PERSON, header_hints, header_tokens
 from .text import TEXT_ENTITIES, candidate_re2, find_in_texts
 
 SCOUT_CELLS = 1_000
@@ -339,7 +339,12 @@ def structured(col: ColumnSample) -> Verdict | None:
         scheme = max(counts, key=lambda k: counts[k])
         parts.insert(1, f"{scheme} check digits verify (python-stdnum)")
         ent_name = scheme
-    if ent_name == "PLACE":
+    address_part = bool(set(header_tokens(col.name)[0]) & ADDRESS_PART_HEADERS)
+    if ent_name in ("PLACE", "LOCATION") and address_part:
+        # "Carl Elliott Building", "Apt 4": a line of someone's street address, not a town.
+        ent_name, handling = "LOCATION", "drop"
+        parts.insert(1, "a part of a street address (building, suite, apartment)")
+    elif ent_name == "PLACE":
         ent_name, role, level, handling = "LOCATION", "quasi_identifier", "medium", "generalize"
         parts.insert(1, "place names (cities, countries, states)")
     elif ent_name == "LOCATION":
@@ -492,7 +497,9 @@ def header_fail_safe(col: ColumnSample) -> Verdict | None:
     role = handling = None
     if ent == "PERSON" and _handle_shaped(col.sample_text):
         ent = "SOCIAL_HANDLE"  # "name" of a platform's users: screen names, not names
-    if ent == "LOCATION":  # "district", "region", "timezone": places, quasi-identifying
+    if ent == "LOCATION" and set(header_tokens(col.name)[0]) & ADDRESS_PART_HEADERS:
+        handling = "drop"  # "suite", "building": a line of a street address
+    elif ent == "LOCATION":  # "district", "region", "timezone": places, quasi-identifying
         role, handling = "quasi_identifier", "generalize"
     flags = col.row_flags(np.ones(len(col.uniques), dtype=bool))
     evidence = (f"possible PII: header '{word}' suggests {ent} but the values do "

@@ -77,6 +77,8 @@ HEADER_KEYWORDS: dict[str, list[str]] = {
 }
 
 # Tokens that say the column is about something other than a person.
+# Headers of a secondary line of a street address: identifying like the address itself.
+ADDRESS_PART_HEADERS = {"building", "suite", "apartment", "apt", "flat", "address2", "addr2"}
 NOT_PERSON = {"product", "company", "file", "filename", "item", "brand", "store", "shop", "host",
               "hostname", "column", "category", "city", "street", "country", "state", "table",
               "field", "domain", "server", "app", "device", "model", "project", "organisation",

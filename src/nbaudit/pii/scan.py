@@ -18,6 +18,7 @@ from ..config import settings
 from . import detect, patterns, presidio_engine
 from .classify import MAX_TEXT, ColumnReport, arrow_text, cell_text, classify
 from .entities import ENTITIES, LEVEL_RANK, Handling
+from .linked import linked_identifiers
 from .masking import mask_value, truncate
 from .text import find_in_text, find_in_texts, known_spans, known_values_in_text, merge_spans
 
@@ -453,6 +454,10 @@ def scan_pii(
         reports.append(rep)
         if mask is not None:
             flags[pos] = mask
+    linked = linked_identifiers(frame, reports, rng)
+    for pos, (_, mask) in linked.items():
+        flags[pos] = mask
+    reports = [linked[r.position][0] if r.position in linked else r for r in reports]
     reports = _mask_pii_labels(reports)
     index_report = _scan_index(frame, wanted, float(min_score), size, rng)
     if progress:
