@@ -77,26 +77,26 @@ def linked_identifiers(frame: pd.DataFrame, reports: Sequence[ColumnReport],
     rows = (np.sort(rng.choice(len(frame), MAX_ROWS, replace=False))
             if len(frame) > MAX_ROWS else slice(None))
     sample = frame.iloc[rows]
-    anchor_codes: dict[int, tuple[ColumnReport, np.ndarray]] = {}
+    # Candidates first: most frames have no discrete code left unexplained, and then the
+    # anchors are never factorized.
+    cand_codes = []
+    for cand in candidates[: MAX_PAIRS // len(anchors)]:
+        codes = _codes(sample.iloc[:, cand.position])
+        if codes is not None and len(np.unique(codes[codes >= 0])) >= MIN_DISTINCT:
+            cand_codes.append((cand, codes))
+    if not cand_codes:
+        return {}
+    anchor_codes = []
     for r in anchors:
         codes = factorize(sample.iloc[:, r.position])[0]
         present = codes[codes >= 0]
         # Repeated records: else every unique column is trivially one-to-one with it.
         if len(present) and len(present) >= MIN_REPEAT * len(np.unique(present)):
-            anchor_codes[r.position] = (r, codes)
-    if not anchor_codes:
-        return {}
+            anchor_codes.append((r, codes))
     found: dict[int, tuple[ColumnReport, np.ndarray]] = {}
-    checks = 0
-    for cand in candidates:
-        cand_codes = _codes(sample.iloc[:, cand.position])
-        if cand_codes is None:
-            continue
-        for anchor, a_codes in anchor_codes.values():
-            checks += 1
-            if checks > MAX_PAIRS:
-                return found
-            ok, n = _one_to_one(a_codes, cand_codes)
+    for cand, codes in cand_codes:
+        for anchor, a_codes in anchor_codes:
+            ok, n = _one_to_one(a_codes, codes)
             if not ok:
                 continue
             evidence = (f"possible PII: one value per '{anchor.name}' ({anchor.entity}) and a "
@@ -106,7 +106,6 @@ def linked_identifiers(frame: pd.DataFrame, reports: Sequence[ColumnReport],
             report = replace(cand, entity=info.name, role=info.role, level="low", share=0.0,
                              confidence=0.5, evidence=evidence, handling=info.handling,
                              n_flagged=cand.n_non_null, possible=True)
-            flags = frame.iloc[:, cand.position].notna().to_numpy()
-            found[cand.position] = (report, flags)
+            found[cand.position] = (report, frame.iloc[:, cand.position].notna().to_numpy())
             break
     return found
