@@ -73,6 +73,10 @@ bench: setup
 	$(PY) bench/bench_risk.py
 	$(PY) bench/bench_fairness.py
 	$(PY) bench/bench_detection.py
+	$(PY) bench/bench_big_input_pii.py
+	$(PY) bench/bench_big_input_risk.py
+	$(PY) bench/bench_big_input_fairness.py
+	$(PY) bench/bench_dp.py
 
 clean:
 	rm -rf $(VENV) node_modules labextension/node_modules labextension/lib src/nbaudit/static \

@@ -24,7 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 SRC = ROOT / "src" / "nbaudit"
 LABEXT = "nbaudit-jupyterlab"
-BUNDLES = ("pii_scan.js", "reid_risk.js", "fairness.js", "styles.css")
+BUNDLES = ("pii_scan.js", "reid_risk.js", "fairness.js", "dp.js", "styles.css")
 STALE = "dist/ is older than the sources: run `make wheel` (make test does)"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-from . import datasets
+from . import datasets, dp  # noqa: F401  (nbaudit.dp: the DP explorer's core)
 from .config import configure
 from .fairness import FairnessAudit, Mitigation, audit_fairness
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii

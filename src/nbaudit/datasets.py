@@ -199,3 +199,63 @@ def credit(n: int = 5_000, seed: int = 42) -> pd.DataFrame:
         "loan_amount": loan_amount,
         "repaid": repaid,
     })
+
+
+_COUNTRIES = ["DE", "FR", "ES", "IT", "NL", "PL", "SE", "US", "GB", "BR"]
+_COUNTRY_P = [0.18, 0.14, 0.1, 0.1, 0.06, 0.06, 0.04, 0.16, 0.1, 0.06]
+_TOPICS = ["sports", "music", "gaming", "politics", "fashion", "food", "travel", "tech"]
+_AGE_BANDS = [("13-17", 13, 17), ("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44),
+              ("45-54", 45, 54), ("55+", 55, 90)]
+
+
+def social_posts(n_users: int = 5_000, seed: int = 11) -> pd.DataFrame:
+    """A synthetic social-media table: posts per user, for differential-privacy demos.
+
+    The seeds' advanced privacy project: a platform publishes what topics trend among, say,
+    18-24 year-olds in Germany. Users post different amounts (most a few times, some heavily:
+    contribution bounding matters), and their topics depend on their age band.
+
+    Parameters
+    ----------
+    n_users
+        Number of users; the frame has about 5.6 posts per user (a few users post hundreds).
+    seed
+        Random seed: the same seed gives the same frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per post. Columns: post_id, user_id, age, age_band, country, topic, likes,
+        spend (in-app spend on the day of the post, 0-1,000), posted_at.
+    """
+    if n_users < 1:
+        raise ValueError("n_users must be at least 1.")
+    rng = np.random.default_rng(seed)
+    band_idx = rng.choice(len(_AGE_BANDS), n_users, p=[0.08, 0.24, 0.26, 0.18, 0.13, 0.11])
+    ages = np.array([rng.integers(_AGE_BANDS[b][1], _AGE_BANDS[b][2] + 1) for b in band_idx])
+    country = rng.choice(_COUNTRIES, n_users, p=_COUNTRY_P)
+    posts = np.minimum(rng.geometric(0.3, n_users), 60)  # mean ~3.3, a long tail
+    heavy = rng.random(n_users) < 0.02
+    posts[heavy] += rng.integers(20, 200, int(heavy.sum()))
+    user = np.repeat(np.arange(n_users), posts)
+    n = len(user)
+    # Topic preferences shift with age: younger users post more about gaming and music.
+    young = band_idx[user] <= 1
+    weights = np.where(young[:, None], [0.12, 0.2, 0.25, 0.04, 0.14, 0.08, 0.07, 0.1],
+                       [0.16, 0.12, 0.07, 0.15, 0.1, 0.15, 0.13, 0.12])
+    cum = weights.cumsum(axis=1)
+    topic_idx = (rng.random(n)[:, None] > cum).sum(axis=1).clip(0, len(_TOPICS) - 1)
+    spend = np.where(rng.random(n) < 0.7, 0.0, np.round(rng.gamma(1.5, 25.0, n), 2))
+    posted = pd.Timestamp("2026-09-01") + pd.to_timedelta(rng.integers(0, 90 * 24 * 3600, n),
+                                                          unit="s")
+    return pd.DataFrame({
+        "post_id": [f"P{1_000_000 + i}" for i in range(n)],
+        "user_id": [f"U{100_000 + u}" for u in user],
+        "age": ages[user],
+        "age_band": [_AGE_BANDS[b][0] for b in band_idx[user]],
+        "country": country[user],
+        "topic": np.array(_TOPICS)[topic_idx],
+        "likes": rng.poisson(4.0, n),
+        "spend": np.minimum(spend, 1_000.0),
+        "posted_at": posted,
+    })

@@ -1,5 +1,6 @@
 """Thin anywidget layers over the core results."""
 
+from .dp import DPWidget  # noqa: F401
 from .pii import PiiScanWidget
 from .risk import ReidRiskWidget
 
