@@ -66,3 +66,13 @@ def test_building_and_suite_are_lines_of_an_address():
     assert scan.column("city").role == "quasi_identifier"
     building = scan.column("building")
     assert (building.entity, building.role) == ("LOCATION", "identifier")
+
+
+@pytest.mark.parametrize("header", ["airline", "hospital_name", "Employer", "company"])
+def test_names_under_an_organisation_header_are_namesakes(header):
+    """"Virgin America" under `airline` is not a person, even on a handful of rows."""
+    df = pd.DataFrame({header: ["Virgin America", "Grace Hopper", "Virgin America",
+                                "Jack Lewis", "Virgin America"]})
+    assert scan_pii(df).column(header).entity != "PERSON"
+    assert scan_pii(df.rename(columns={header: "passenger"})).column("passenger").entity == (
+        "PERSON")

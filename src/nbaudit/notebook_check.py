@@ -39,6 +39,8 @@ from .pii.text import TEXT_ENTITIES, find_in_texts
 LEVELS = ("low", "medium", "high")
 MAX_TEXT = 1_000_000  # characters of one output or widget string searched
 MAX_TABLE_ROWS = 5_000
+# How pandas and others render a missing value in HTML ("NaN" is also a place: Nan, Thailand).
+_MISSING = ["", "NaN", "nan", "None", "<NA>", "NaT", "null"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _TEXT_MIMES = ("text/plain", "text/markdown", "text/latex", "application/json")
 # Code, and the explanations nbaudit's own widgets show ("Luhn checksum passed").
@@ -353,5 +355,6 @@ def _html_tables(html: str) -> list[pd.DataFrame]:
             if seen[n] > 1:
                 names[i] = f"{n} ({seen[n]})"
         body = [[""] * (width - len(r)) + r for r in body]
-        frames.append(pd.DataFrame(body, columns=names).replace("", None))
+        frame = pd.DataFrame(body, columns=names)
+        frames.append(frame.mask(frame.isin(_MISSING), None))
     return frames

@@ -77,6 +77,13 @@ HEADER_KEYWORDS: dict[str, list[str]] = {
 }
 
 # Tokens that say the column is about something other than a person.
+# Headers that name an organisation or a thing: names in such a column are namesakes
+# ("Virgin America", "Mercy Hospital"), never a person, however few rows there are.
+ORGANISATION_HEADERS = {"company", "airline", "hospital", "clinic", "facility", "school",
+                        "university", "college", "station", "airport", "venue", "institution",
+                        "agency", "department", "brand", "store", "shop", "merchant", "vendor",
+                        "bank", "business", "organisation", "organization", "org", "product",
+                        "league", "carrier", "insurer", "employer"}
 # Headers of a secondary line of a street address: identifying like the address itself.
 ADDRESS_PART_HEADERS = {"building", "suite", "apartment", "apt", "flat", "address2", "addr2"}
 NOT_PERSON = {"product", "company", "file", "filename", "item", "brand", "store", "shop", "host",
