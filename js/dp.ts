@@ -213,7 +213,7 @@ function render({ model, el }: RenderProps<Model>) {
     const ledger = model.get("ledger");
     if (!ledger) return;
     const pct = Math.min(100, (100 * ledger.spent) / ledger.epsilon_total);
-    const bar = h("div", { class: "nba-dp-budget", style: { background: "#e5e7eb", height: "10px", width: "320px", borderRadius: "5px" } }, h("div", { style: { background: "#2563eb", height: "10px", width: `${pct}%`, borderRadius: "5px" } }));
+    const bar = h("div", { class: "nba-dp-budget", style: { background: "var(--nba-bg2)", border: "1px solid var(--nba-border)", height: "10px", width: "320px", borderRadius: "5px" } }, h("div", { style: { background: "var(--nba-accent)", height: "100%", width: `${pct}%`, borderRadius: "5px" } }));
     const head = h("tr", {}, ...["Release", "Query", "ε", "δ", "Keys", "Note"].map((t) => h("th", {}, t)));
     const rows = ledger.entries.map((e) => h("tr", {}, h("td", { class: "nba-num" }, String(e.release)), h("td", {}, e.query), h("td", { class: "nba-num" }, fmt(e.epsilon)), h("td", { class: "nba-num" }, e.delta ? e.delta.toExponential(2) : "0"), h("td", {}, e.keys), h("td", { class: "nba-warn-text" }, e.repeat_of ? `repeats release ${e.repeat_of}: spent again` : "")));
     ledgerBox.replaceChildren(

@@ -1,7 +1,8 @@
 // The %pii_scan widget: a column inventory and a paged, highlighted, masked cell table.
 import type { RenderProps } from "@anywidget/types";
 import { checkbox, fmtInt, fmtPct, h, select, tint } from "./lib/dom";
-import { exportControls } from "./lib/export";
+import { exportControls, exportThroughParent } from "./lib/export";
+import { help } from "./lib/help";
 import { renderRisk } from "./lib/risk_view";
 import { renderSearchPanel, type SearchState } from "./lib/search_panel";
 
@@ -15,6 +16,7 @@ interface ColumnRow {
   share: number;
   confidence: number;
   evidence: string;
+  statistics?: string;
   handling: string;
   n_non_null: number;
   n_flagged: number;
@@ -41,6 +43,7 @@ interface PageData {
   entities: string[];
   rows: Array<{ row: number; cells: Segment[][] }>;
   revealed: boolean;
+  found_row?: number | null;
 }
 
 interface Model {
@@ -59,6 +62,22 @@ interface Model {
 
 const LEVEL_RANK: Record<string, number> = { high: 3, medium: 2, low: 1, none: 0 };
 const ROLES = ["identifier", "quasi_identifier", "sensitive", "none"];
+const PAGE_SIZES = [20, 50, 100, 200];
+
+/** A role as people write it ("quasi-identifier"), plural when n != 1; the machine name
+ *  ("quasi_identifier") stays in the data. */
+function roleWord(role: string, n = 1): string {
+  const word = role.replace(/_/g, "-");
+  return n === 1 || role === "sensitive" || role === "none" ? word : `${word}s`;
+}
+
+/** A whole number typed by the user, or null ("", "2.5", "abc", "1e400"). */
+function wholeNumber(text: string): number | null {
+  const t = text.trim().replace(/[,\s_]/g, "");
+  if (!/^-?\d+$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : null;
+}
 
 function render({ model, el }: RenderProps<Model>) {
   const ui = {
@@ -74,10 +93,17 @@ function render({ model, el }: RenderProps<Model>) {
     noColumns: false,
     varName: "pseudonymized",
     stored: "",
+    navNote: "",
+    navBad: false,
+    foundRow: null as number | null,
+    rowText: "",
   };
   const root = h("div", { class: "nbaudit nba-pii" });
   el.append(root);
-  const exporter = exportControls(model, () => root);
+  const exporter = exportControls(model, () => root, {
+    label: "Export scan report",
+    scope: "Insert the scan report in a Markdown cell below: the inventory, and the re-identification analysis once its tab is opened (no cell values)",
+  });
 
   const colourOf = (): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -135,7 +161,7 @@ function render({ model, el }: RenderProps<Model>) {
       `${fmtInt(s.n_rows)} rows × ${fmtInt(s.n_columns)} columns`,
       `${flagged} column${flagged === 1 ? "" : "s"} with personal data`,
     ];
-    for (const r of ROLES.slice(0, 3)) if (counts[r]) parts.push(`${counts[r]} ${r.replace("_", "-")}`);
+    for (const r of ROLES.slice(0, 3)) if (counts[r]) parts.push(`${counts[r]} ${roleWord(r, counts[r])}`);
     return h(
       "div",
       { class: "nba-header" },
@@ -184,7 +210,7 @@ function render({ model, el }: RenderProps<Model>) {
         "Entity",
       ),
       select(
-        [["", "all roles"], ...ROLES.map((r) => [r, r.replace("_", "-")] as [string, string])],
+        [["", "all roles"], ...ROLES.map((r) => [r, roleWord(r)] as [string, string])],
         ui.role,
         (v) => {
           ui.role = v;
@@ -224,20 +250,26 @@ function render({ model, el }: RenderProps<Model>) {
 
   function inventoryTable(inv: ColumnRow[]) {
     const rows = filtered(inv);
-    const head = h(
-      "tr",
-      {},
-      ...["Column", "Entity", "Role", "Level", "Share", "Confidence", "Flagged cells", "Handling", "Evidence"].map(
-        (t) => h("th", {}, t),
-      ),
-    );
-    const body = rows.map((c) =>
+    const heads: Array<[string, string | null, string]> = [
+      ["Column", null, "nba-sticky"],
+      ["Entity", null, ""],
+      ["Role", "role", ""],
+      ["Level", "level", ""],
+      ["Share", null, "nba-num"],
+      ["Confidence", "confidence", "nba-num"],
+      ["Flagged cells", null, "nba-num"],
+      ["Handling", null, ""],
+    ];
+    const head = h("tr", {}, ...heads.map(([t, term, cls]) => h("th", { class: cls || undefined, "data-head": t.toLowerCase() }, t, term ? help(term) : null)));
+    // Two rows per column: the figures, then the evidence across the full width (readable
+    // without scrolling right); the column's name spans both and stays in view (sticky).
+    const body = rows.flatMap((c) => [
       h(
         "tr",
-        { class: `nba-level-${c.level}`, "data-column": c.column },
-        h("td", {}, h("div", { class: "nba-colname" }, c.column), h("div", { class: "nba-muted nba-nowrap" }, c.dtype)),
+        { class: `nba-level-${c.level} nba-figures`, "data-column": c.column },
+        h("td", { class: "nba-sticky", rowspan: 2 }, h("div", { class: "nba-colname" }, c.column), h("div", { class: "nba-muted nba-nowrap" }, c.dtype)),
         h("td", {}, chip(c.entity, c.colour)),
-        h("td", { class: "nba-nowrap" }, c.role.replace("_", "-")),
+        h("td", { class: "nba-nowrap", "data-role": c.role }, roleWord(c.role)),
         h("td", {}, h("span", { class: `nba-badge nba-badge-${c.level}` }, c.level)),
         h("td", { class: "nba-num" }, c.entity === "NONE" ? "—" : fmtPct(c.share)),
         h("td", { class: "nba-num" }, c.entity === "NONE" ? "—" : c.confidence.toFixed(2)),
@@ -247,13 +279,23 @@ function render({ model, el }: RenderProps<Model>) {
           c.entity === "NONE" ? "0" : `${fmtInt(c.n_flagged)} / ${fmtInt(c.n_non_null)}`,
         ),
         h("td", {}, c.entity === "NONE" ? "keep" : h("span", { class: "nba-handling" }, c.handling)),
-        h("td", { class: "nba-evidence" }, c.evidence),
       ),
-    );
+      h(
+        "tr",
+        { class: `nba-level-${c.level} nba-evidence-row`, "data-evidence-for": c.column },
+        h(
+          "td",
+          { class: "nba-evidence", colspan: heads.length - 1 },
+          h("span", { class: "nba-evidence-label" }, "Evidence: "),
+          h("span", { class: "nba-reasons" }, c.evidence),
+          c.statistics ? h("span", { class: "nba-statistics" }, ` · ${c.statistics}`) : null,
+        ),
+      ),
+    ]);
     if (!rows.length) {
-      body.push(h("tr", {}, h("td", { colspan: 9, class: "nba-muted" }, "No column matches the filter.")));
+      body.push(h("tr", {}, h("td", { colspan: heads.length, class: "nba-muted" }, "No column matches the filter.")));
     }
-    return h("div", { class: "nba-scroll" }, h("table", { class: "nba-table nba-inventory" }, h("thead", {}, head), h("tbody", {}, ...body)));
+    return h("div", { class: "nba-scroll nba-inventory-scroll" }, h("table", { class: "nba-table nba-inventory" }, h("thead", {}, head), h("tbody", {}, ...body)));
   }
 
   function cellsView(s: Summary) {
@@ -263,16 +305,73 @@ function render({ model, el }: RenderProps<Model>) {
     const colours = colourOf();
     const byName: Record<string, ColumnRow> = {};
     for (const c of s.inventory) byName[c.column] = c;
-    const go = (p: number) => {
-      model.set("page", Math.max(0, Math.min(data.n_pages - 1, p)));
+    const go = (p: number, note = "", bad = false) => {
+      ui.navNote = note;
+      ui.navBad = bad;
+      ui.foundRow = null;
+      const target = Math.max(0, Math.min(data.n_pages - 1, Math.trunc(p)));
+      if (target === data.page) {
+        draw();
+        return;
+      }
+      model.set("page", target);
       model.save_changes();
+      if (note) draw();
     };
+    // Jump to page: 1-based in the box; a number past either end shows the nearest page and
+    // says so; text that is not a whole number changes nothing and says what is wanted.
+    const pageBox = h("input", { type: "number", class: "nba-pagebox", min: 1, max: data.n_pages, step: 1, value: String(data.page + 1), "aria-label": "page number", "data-action": "page-number" });
+    const jump = () => {
+      const n = wholeNumber(pageBox.value);
+      const range = `a whole number from 1 to ${fmtInt(data.n_pages)}`;
+      if (n === null) go(data.page, `Page: type ${range}.`, true);
+      else if (n < 1) go(0, `There is no page ${fmtInt(n)}: showing page 1.`, true);
+      else if (n > data.n_pages) go(data.n_pages - 1, `There is no page ${fmtInt(n)}: showing the last page (${fmtInt(data.n_pages)}).`, true);
+      else go(n - 1);
+    };
+    pageBox.addEventListener("change", jump);
+    pageBox.addEventListener("keydown", (e: KeyboardEvent) => { if (e.key === "Enter") jump(); });
+    const size = data.page_size;
+    const sizes = PAGE_SIZES.includes(size) ? PAGE_SIZES : [...PAGE_SIZES, size].sort((a, b) => a - b);
+    const sizeSelect = select(sizes.map((n) => [String(n), String(n)] as [string, string]), String(size), (v) => {
+      const next = Number(v);
+      // Keep the first row on screen in view.
+      const first = data.page * data.page_size;
+      ui.navNote = "";
+      ui.foundRow = null;
+      model.set("page_size", next);
+      model.set("page", Math.floor(first / next));
+      model.save_changes();
+    }, "Rows per page");
+    sizeSelect.querySelector("select")?.setAttribute("data-action", "page-size");
+    const rowBox = h("input", { type: "text", inputmode: "numeric", class: "nba-rowbox", placeholder: "row #", value: ui.rowText, "aria-label": "row number to find", "data-action": "row-number" });
+    rowBox.addEventListener("input", () => { ui.rowText = rowBox.value; });
+    const find = () => {
+      const n = wholeNumber(rowBox.value);
+      const last = Math.max(0, s.n_rows - 1);
+      if (n === null || n < 0 || n > last) {
+        ui.navNote = `Find a row: type a row number (the # column) from 0 to ${fmtInt(last)}.`;
+        ui.navBad = true;
+        draw();
+        return;
+      }
+      ui.navNote = "";
+      model.send({ type: "find_row", row: n });
+    };
+    rowBox.addEventListener("keydown", (e: KeyboardEvent) => { if (e.key === "Enter") find(); });
     const nav = h(
       "div",
-      { class: "nba-toolbar" },
+      { class: "nba-toolbar nba-pager" },
       h("button", { class: "nba-btn", "data-action": "prev", disabled: data.page <= 0, onclick: () => go(data.page - 1) }, "◀ Prev"),
       h("span", { class: "nba-pageinfo" }, `Page ${fmtInt(data.page + 1)} of ${fmtInt(data.n_pages)} · ${fmtInt(data.n_rows)} rows`),
       h("button", { class: "nba-btn", "data-action": "next", disabled: data.page >= data.n_pages - 1, onclick: () => go(data.page + 1) }, "Next ▶"),
+      h("label", { class: "nba-control" }, "Go to page ", pageBox),
+      sizeSelect,
+      h("span", { class: "nba-control" }, h("label", { class: "nba-control" }, "Find row ", rowBox), h("button", { class: "nba-btn", "data-action": "find-row", onclick: find }, "Go")),
+    );
+    const filters2 = h(
+      "div",
+      { class: "nba-toolbar" },
       checkbox(model.get("flagged_rows_only"), (v) => {
         model.set("flagged_rows_only", v);
         model.set("page", 0);
@@ -290,6 +389,9 @@ function render({ model, el }: RenderProps<Model>) {
         }
       }, "reveal values on this page", "nba-reveal"),
     );
+    const navNote = ui.navNote
+      ? h("div", { class: `nba-note nba-navnote${ui.navBad ? " nba-navbad" : ""}`, role: "status" }, ui.navNote)
+      : null;
     const note = h(
       "div",
       { class: `nba-note${ui.revealed ? " nba-warn" : ""}` },
@@ -316,7 +418,7 @@ function render({ model, el }: RenderProps<Model>) {
     const body = data.rows.map((r) =>
       h(
         "tr",
-        {},
+        { class: r.row === ui.foundRow ? "nba-found" : undefined, "data-row": r.row },
         h("td", { class: "nba-rownum" }, fmtInt(r.row)),
         ...r.cells.map((segments) =>
           h(
@@ -339,6 +441,8 @@ function render({ model, el }: RenderProps<Model>) {
       "div",
       {},
       nav,
+      navNote,
+      filters2,
       note,
       h("div", { class: "nba-scroll nba-cells-scroll" }, h("table", { class: "nba-table nba-cells" }, h("thead", {}, head), h("tbody", {}, ...body))),
     );
@@ -368,7 +472,10 @@ function render({ model, el }: RenderProps<Model>) {
         .then((child) => {
           const panel = h("div", { class: "nbaudit nba-search-panel" });
           const view = h("div", {});
-          root.replaceChildren(panel, view);
+          // One Export per widget: this analysis goes into the scan report (top toolbar).
+          exportThroughParent(child);
+          const scope = h("div", { class: "nba-note nba-export-scope" }, "This analysis is part of the scan report: “Export scan report” at the top includes it.");
+          root.replaceChildren(scope, panel, view);
           const cleanPanel = renderSearchPanel(child, panel);
           const cleanView = renderRisk(child, view);
           ui.reidCleanup = () => {
@@ -404,6 +511,27 @@ function render({ model, el }: RenderProps<Model>) {
   const onMsg = (msg: unknown) => {
     const m = msg as { type?: string; data?: PageData; message?: string };
     const stored = msg as { type?: string; name?: string; rows?: number; key_source?: string };
+    const found = msg as { type?: string; row?: number | null; found?: boolean; page?: number; error?: string };
+    if (found?.type === "found") {
+      if (found.error) {
+        ui.navNote = found.error;
+        ui.navBad = true;
+      } else if (typeof found.row === "number") {
+        ui.foundRow = found.found ? found.row : null;
+        ui.navNote = found.found
+          ? `Row ${fmtInt(found.row)} is on page ${fmtInt((found.page ?? 0) + 1)} (highlighted).`
+          : `Row ${fmtInt(found.row)} has no personal data in the columns shown: this is the page of the next row that has.`;
+        ui.navBad = false;
+      }
+      draw();
+      const tr = root.querySelector("tr.nba-found");
+      const box = root.querySelector(".nba-cells-scroll");
+      if (tr && box) {
+        // Centre the row inside the table's own scroll box (the notebook does not move).
+        box.scrollTop += tr.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 2;
+      }
+      return;
+    }
     if (stored?.type === "stored") {
       ui.stored = `✓ ${stored.name}: ${fmtInt(stored.rows ?? 0)} rows, handling applied (key from ${stored.key_source}; the input is unchanged)`;
       draw();

@@ -289,8 +289,16 @@ API_CASES: list[tuple[str, Callable[[pd.DataFrame], Any], Any]] = [
     ("email column, limit lifted", lambda df: decided(df, sensitive_features=df.email,
                                                       max_groups=None),
      OK(lambda r, df: len(r.groups) == N)),
-    ("exact income", lambda df: decided(df, sensitive_features=df.income),
+    ("exact income: binned automatically", lambda df: decided(df, sensitive_features=df.income),
+     OK(lambda r, df: len(r.groups) == 5 and r.data.binned[0].automatic
+        and "5 quantile bins automatically" in r.notes[0])),
+    ("exact income, bins=None", lambda df: decided(df, sensitive_features=df.income,
+                                                   bins=None),
      (ValueError, "bins=5")),
+    ("bins a word", lambda df: decided(df, bins="many"), (ValueError, "'auto'")),
+    ("19 numbers: not binned", lambda df: decided(df, sensitive_features=np.arange(N) % 19,
+                                                  min_group_size=0),
+     OK(lambda r, df: len(r.groups) == 19 and not r.data.binned)),
     ("exact income, bins=4", lambda df: decided(df, sensitive_features=df.income, bins=4),
      OK(check_bins)),
     ("dates as groups", lambda df: decided(df, sensitive_features=df.day),
@@ -377,7 +385,9 @@ METHOD_CASES: list[tuple[str, Callable[[pd.DataFrame], Any], Any]] = [
      OK(lambda r, df: len(r.thresholds) == 3)),
     ("sweep too large for the groups", lambda df: audit_fairness(
         np.arange(400) % 2, y_score=np.linspace(0, 1, 400), sensitive_features=np.arange(400),
-        max_groups=None).sweep(10_001), (ValueError, "too much work")),
+        max_groups=None, bins=None).sweep(10_001), (ValueError, "too much work")),
+    ("numbers in a list are binned too", lambda df: decided(
+        df, sensitive_features=list(range(N))), OK(lambda r, df: len(r.groups) == 5)),
     ("sweep without scores", lambda df: decided(df).sweep(), (ValueError, "needs scores")),
     ("sweep metric unknown", lambda df: scored(df).sweep(3).metric("bogus"),
      (ValueError, "Unknown metric")),
@@ -553,7 +563,7 @@ def test_widget_refuses_many_groups_without_their_labels():
 def test_widget_shows_groups_up_to_the_limit():
     df = make_frame()
     audit = audit_fairness(df.y, df.p, sensitive_features=np.arange(N) % WIDGET_MAX_GROUPS,
-                           min_group_size=0)
+                           min_group_size=0, bins=None)
     widget = FairnessWidget(audit)
     assert len(widget.summary["groups"]) == WIDGET_MAX_GROUPS and widget.error == ""
 
@@ -611,7 +621,8 @@ def ip(shell):
 MAGIC_CASES = [
     ("fdf --y-true y --y-pred p --sensitive group,group", "more than once"),
     ("fdf --y-true y --y-pred p --sensitive email", "--max-groups"),
-    ("fdf --y-true y --y-pred p --sensitive income", "--bins 5"),
+    ("fdf --y-true y --y-pred p --sensitive income --bins none", "--bins 5"),
+    ("fdf --y-true y --y-pred p --sensitive group --bins lots", "--bins takes"),
     ("fdf --y-true y --score s --sensitive group --threshold 5", "--threshold must be"),
     ("fdf --y-true y --score s --sensitive group --threshold nan", "--threshold must be"),
     ("fdf --y-true y --y-pred p --sensitive group --min-group-size -1",

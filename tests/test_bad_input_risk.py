@@ -281,6 +281,34 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], Any]] = [
      ok(lambda r, F: len(r) == F["risk"].n_classes)),
     ("code bad frame name", lambda F: F["risk"].code(frame_name="1 bad"),
      (ValueError, "variable name")),
+    ("code frame name over two lines", lambda F: F["risk"].code(frame_name="df\nimport os"),
+     (ValueError, "variable name")),
+    ("code frame name not text", lambda F: F["risk"].code(frame_name=3),
+     (TypeError, "variable name")),
+    ("code bad hierarchies name", lambda F: F["risk"].code(frame_name="df", hierarchies="a b"),
+     ok()),  # built hierarchies: the name is not used
+    ("code frame expression", lambda F: F["risk"].code(frame_name='data["x"]'),
+     ok(lambda r, F: r.splitlines()[2] == 'frame = data["x"]')),
+    ("figure unknown kind", lambda F: F["risk"].figure("pie"), (ValueError, "kind must be")),
+    ("figure class sizes bad level", lambda F: F["risk"].figure("class_sizes",
+                                                                levels={"age": 99}),
+     (ValueError, "does not exist")),
+    ("describe bad level", lambda F: F["risk"].describe({"age": -1}),
+     (ValueError, "at least 0")),
+    ("hierarchy folder missing", lambda F: A(F["base"], ["age"],
+                                             hierarchies=str(F["dir"] / "nope")),
+     (HierarchyFileError, "does not exist")),
+    ("hierarchy folder is a file", lambda F: A(F["base"], ["age"], hierarchies=F["csv"]),
+     (HierarchyFileError, "not a folder")),
+    ("hierarchy folder without a match", lambda F: A(F["base"], ["zip"],
+                                                     hierarchies=F["dir"]),
+     (HierarchyFileError, "is named after a quasi-identifier")),
+    ("hierarchy folder", lambda F: A(F["base"], ["age", "zip"], hierarchies=F["dir"]),
+     ok(lambda r, F: r.hierarchies["age"].kind == "arx"
+        and r.hierarchies["zip"].kind == "mask" and "hierarchies=" in r.code())),
+    ("widget bad frame_name", lambda F: ReidRiskWidget.from_frame(F["base"], ["age"],
+                                                                  frame_name="a b"),
+     (ValueError, "variable name")),
     # -- the widget -----------------------------------------------------------------------
     ("widget on a list", lambda F: ReidRiskWidget.from_frame([1], ["age"]),
      (TypeError, "pandas DataFrame")),
@@ -464,10 +492,16 @@ def test_widget_search_runs_in_background_and_cancels():
     ("base --qi age --sensitive age", "both a quasi-identifier"),
     ("base --qi age -o 1bad", "not a valid Python variable name"),
     ("dup --qi a", "more than once"),
+    ("base --qi age --hierarchies nothing_named_so", "neither a variable nor a folder"),
+    ("base --qi age --hierarchies /no/such/folder", "does not exist"),
+    ("base --qi age --hierarchies notdf", "is a list"),
+    ("base --qi zip --hierarchies TMP", "is named after a quasi-identifier"),
+    ("base --qi age --hierarchies BADH", "hierarchy"),
 ])
 def test_magic_bad_input(shell, tmp_path, line, message):
     F = frames(tmp_path)
-    shell.user_ns.update(base=F["base"], dup=F["dup"], notdf=[1, 2, 3])
+    shell.user_ns.update(base=F["base"], dup=F["dup"], notdf=[1, 2, 3], TMP=str(tmp_path),
+                         BADH={"age": 3})
     before = F["base"].copy()
     with pytest.raises(UsageError, match=message) as info:
         shell.run_line_magic("reid_risk", line)

@@ -210,7 +210,8 @@ def test_to_html_pages_escape_data(hostile_audit, hostile_frame):
 
 def test_figure_labels_escape_html(hostile_audit):
     fig = hostile_audit.figure("selection_rate")
-    labels = [str(x) for x in fig.data[0].x]
+    bars = fig.data[0]
+    labels = [str(x) for x in (bars.y if bars.orientation == "h" else bars.x)]
     assert all("<" not in x and ">" not in x for x in labels), labels
     assert html.escape(ANCHOR) in labels
     with pytest.raises(ValueError, match="Unknown metric"):

@@ -212,3 +212,232 @@ def test_model_without_predict_proba_and_magic(shell):
                           ("df x --sensitive sex", "Give a DataFrame")]:
         with pytest.raises(UsageError, match=message):
             ip.run_line_magic("fairness", line)
+
+
+# --- issue 12: numeric features, denominators, honest intervals, held-out mitigation --------
+GERMAN = SHARED_DATA / "german_credit_statlog.csv"
+
+
+def ages(n: int = 1_000, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    age = rng.integers(19, 76, n)  # ~57 distinct numbers, like German credit's 53
+    y = rng.integers(0, 2, n)
+    p = np.where(rng.random(n) < 0.7, y, 1 - y)
+    return y, p, pd.Series(age, name="age")
+
+
+def test_many_valued_numeric_feature_is_binned_and_said_so():
+    y, p, age = ages()
+    audit = audit_fairness(y, p, sensitive_features=age)
+    assert len(audit.groups) == 5 and all(str(g).startswith("[") for g in audit.groups)
+    assert audit.data.binned[0].automatic and audit.data.binned[0].values == age.nunique()
+    assert "'age' was cut into 5 quantile bins automatically" in audit.notes[0]
+    assert "bins=None" in audit.notes[0] and "--bins" in audit.notes[0]
+    state = audit.to_dict()
+    assert state["binned"][0]["bins"] == 5 and state["notes"] == audit.notes
+    assert "5 quantile bins" in audit.to_markdown()
+    # the user's choice: other bins, or none (exact values, each a group)
+    assert len(audit_fairness(y, p, sensitive_features=age, bins=3).groups) == 3
+    exact = audit_fairness(y, p, sensitive_features=age, bins=None)
+    assert len(exact.groups) == age.nunique() and not exact.data.binned
+    assert exact.notes[0].startswith("Disparities refused")  # ~18 rows per age
+
+
+def test_disparities_refused_when_no_two_groups_are_large_enough():
+    y, p, age = ages(600)
+    exact = audit_fairness(y, p, sensitive_features=age, bins=None)  # ~10 rows per age
+    assert exact.by_group["small"].all()
+    d = exact.disparities
+    assert d["value"].isna().all() and d["passes"].isna().all()
+    assert d["note"].str.startswith("Disparities refused").all()
+    assert any(n.startswith("Disparities refused") for n in exact.notes)
+    text = exact.to_markdown()
+    assert "Disparities refused" in text and "1.000" not in text
+    # with min_group_size=0 they are compared, as fairlearn does
+    assert audit_fairness(y, p, sensitive_features=age, bins=None,
+                          min_group_size=0).disparities["value"].notna().all()
+
+
+@pytest.mark.skipif(not GERMAN.exists(), reason="../shared/data is not present")
+def test_german_credit_age():
+    df = pd.read_csv(GERMAN)
+    with pytest.raises(ValueError, match="pos_label=1 or pos_label=2") as info:
+        audit_fairness(df.credit, df.credit, sensitive_features=df.age)
+    assert "np.int64" not in str(info.value)
+    audit = audit_fairness(df.credit, df.credit == 1, pos_label=1, sensitive_features=df.age)
+    assert len(audit.groups) == 5 and audit.by_group["count"].min() >= 150
+    refused = audit_fairness(df.credit, df.credit == 1, pos_label=1, sensitive_features=df.age,
+                             bins=None, min_group_size=100)
+    assert refused.disparities["value"].isna().all()
+
+
+def test_small_flags_follow_each_metric_denominator():
+    rng = np.random.default_rng(1)
+    # "rare": 43 rows but only 3 positives, all detected
+    y = np.r_[np.ones(3), np.zeros(40), rng.integers(0, 2, 400)].astype(int)
+    p = np.r_[np.ones(3), np.zeros(40), np.where(rng.random(400) < 0.7, y[43:], 1 - y[43:])]
+    g = np.array(["rare"] * 43 + ["common"] * 400)
+    audit = audit_fairness(y, p.astype(int), sensitive_features=g)
+    assert not audit.by_group.loc["rare", "small"]  # 43 rows
+    flags = audit.small_by_metric
+    assert flags.loc["rare", "true_positive_rate"] and flags.loc["rare", "false_negative_rate"]
+    assert not flags.loc["rare", "selection_rate"]
+    assert not flags.loc["rare", "false_positive_rate"]  # 40 negatives
+    assert audit.denominators.loc["rare", "true_positive_rate"] == 3
+    assert audit.denominators.loc["rare", "precision"] == 3
+    # the rare group does not decide the TPR spread; it still counts for selection rates
+    eo = audit.disparities.loc["equal_opportunity_difference"]
+    assert np.isnan(eo["value"]) and "under 30 positives): rare" in eo["note"]
+    assert audit.disparities.loc["demographic_parity_difference", "groups"] is not None
+    # bootstrap: [100%, 100%] on 3 positives; Wilson: [43.9%, 100%]
+    boot = audit.confidence_intervals(["true_positive_rate"])
+    assert boot.loc["rare", "true_positive_rate_low"] == 1.0
+    wilson = audit.confidence_intervals(["true_positive_rate"], method="wilson")
+    assert wilson.loc["rare", "true_positive_rate_low"] == pytest.approx(0.43850, abs=1e-5)
+    row = next(r for r in audit.to_dict()["groups"] if r["group"] == "rare")
+    assert row["true_positive_rate_small"] and row["true_positive_rate_n"] == 3
+    assert row["true_positive_rate_wilson"][0] == pytest.approx(0.43850, abs=1e-5)
+    assert "(only 3 positives)" in audit.to_markdown()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_wilson_equals_scipy(seed):
+    from scipy.stats import binomtest
+
+    from nbaudit.fairness.audit import wilson_interval
+
+    rng = np.random.default_rng(seed)
+    for n in rng.integers(1, 500, 20):
+        k = int(rng.integers(0, n + 1))
+        lo, hi = wilson_interval(k, n)
+        ref = binomtest(k, int(n)).proportion_ci(method="wilson")
+        assert float(lo) == pytest.approx(ref.low, abs=1e-12)
+        assert float(hi) == pytest.approx(ref.high, abs=1e-12)
+    assert np.isnan(wilson_interval(0, 0)[0])
+
+
+def scored_credit(n: int = 4_000, seed: int = 3):
+    from sklearn.linear_model import LogisticRegression
+
+    df = nbaudit.datasets.credit(n, seed=seed)
+    features = df[["income", "debt_ratio", "years_employed", "late_payments"]].assign(
+        zip_b=df.zip_code.str.startswith("2").astype(int))
+    model = LogisticRegression(max_iter=2_000).fit(features, df.repaid)
+    return df, audit_fairness(df.repaid, y_score=model.predict_proba(features)[:, 1],
+                              sensitive_features=df[["sex", "race"]])
+
+
+def test_mitigation_is_scored_on_rows_it_was_not_fitted_on():
+    df, audit = scored_credit()
+    result = audit.mitigate(constraints="demographic_parity", seed=4)
+    rows = result.evaluation_rows
+    assert result.fit_rows + len(rows) == len(df) and len(rows) == pytest.approx(2_000, abs=10)
+    assert f"fitted on {result.fit_rows:,} rows, scored on the other {len(rows):,}" in \
+        result.evaluation
+    assert "stratified by group and outcome" in result.evaluation and "seed 4" in \
+        result.evaluation
+    # before and after are the audits of the evaluation rows only
+    by_hand = audit_fairness(audit.data.y_true[rows], result.y_pred[rows],
+                             sensitive_features=[audit.data.labels[c]
+                                                 for c in audit.data.groups[rows]])
+    np.testing.assert_array_equal(result.after.table, by_hand.table)
+    assert int(result.before.table.sum()) == len(rows)
+    # stratified: about half of each group and outcome is held out
+    strata = audit.data.groups * 2 + audit.data.y_true
+    held = np.bincount(strata[rows], minlength=strata.max() + 1)
+    allc = np.bincount(strata)
+    assert (np.abs(held - allc / 2) <= 1).all()
+    # the learned rule of every group, thresholds on the score
+    rules = result.group_thresholds
+    assert list(rules.index) == ["F × group_a", "F × group_b", "M × group_a", "M × group_b"]
+    assert rules["threshold"].between(0, 1).all() and rules["share"].between(0.5, 1).all()
+    assert rules["rule"].str.startswith("score above").all()
+    # seeded
+    again = audit.mitigate(constraints="demographic_parity", seed=4)
+    np.testing.assert_array_equal(again.evaluation_rows, rows)
+    same = audit.mitigate(constraints="demographic_parity", holdout=0)
+    assert "optimistic" in same.evaluation and int(same.after.table.sum()) == len(df)
+    with pytest.raises(ValueError, match="holdout"):
+        audit.mitigate(holdout=1.5)
+    state = result.to_dict()
+    assert state["fit_rows"] == result.fit_rows and len(state["group_thresholds"]) == 4
+    assert {"groups_before", "groups_after"} <= set(result.comparison.columns)
+
+
+def test_one_format_for_intersectional_groups_and_neutral_words():
+    df, audit = scored_credit(2_000)
+    assert isinstance(audit.by_group.index, pd.MultiIndex)
+    assert list(audit.by_group.index.names) == ["sex", "race"]
+    assert audit.by_group.loc[("F", "group_a"), "count"] > 0
+    text = audit.to_markdown(audit.mitigate(constraints="demographic_parity"))
+    assert "('F'" not in text and "F × group_a" in text and " x group" not in text
+    assert "approve" not in text.lower() and "positive decision when score ≥ 0.5" in text
+    named = audit_fairness(df.repaid, y_score=audit.data.y_score, sensitive_features=df.sex,
+                           positive_name="high risk")
+    assert named.to_dict()["positive_name"] == "high risk"
+    assert "high risk when score ≥ 0.5" in named.to_markdown()
+    for groups in (d["groups"] for d in audit.to_dict()["disparities"]):
+        assert all(" × " in g for g in groups)
+    with pytest.raises(TypeError, match="positive_name"):
+        audit_fairness(df.repaid, y_score=audit.data.y_score, sensitive_features=df.sex,
+                       positive_name=3)
+
+
+def test_errors_print_no_numpy_reprs():
+    for kwargs, fragment in [({"threshold": np.float64(1.5)}, "not 1.5"),
+                             ({"min_group_size": np.float64(2.5)}, "not 2.5")]:
+        with pytest.raises(ValueError) as info:
+            audit_fairness([0, 1], y_score=[0.2, 0.8], sensitive_features=["a", "b"], **kwargs)
+        assert fragment in str(info.value) and "np." not in str(info.value)
+    with pytest.raises(ValueError, match="pos_label=1 or pos_label=2") as info:
+        audit_fairness(np.array([1, 2, 2]), np.array([1, 1, 2]), sensitive_features=["a"] * 3)
+    assert "np.int64" not in str(info.value)
+
+
+def test_magic_pos_label_bins_and_positive_name(shell):
+    from IPython.core.error import UsageError
+
+    y, p, age = ages()
+    shell.user_ns["aged"] = pd.DataFrame({"y": y + 1, "p": p + 1, "s": p * 0.6 + 0.2,
+                                          "age": age})
+    with pytest.raises(UsageError, match="pass the positive outcome|--pos-label 1 or "
+                       "--pos-label 2") as info:
+        shell.run_line_magic("fairness", "aged --y-true y --y-pred p --sensitive age")
+    assert "pos_label" not in str(info.value) and "np.int64" not in str(info.value)
+    shell.run_line_magic("fairness", "aged --y-true y --y-pred p --sensitive age "
+                                     "--pos-label 1 -o fa")
+    assert len(shell.user_ns["fa"].groups) == 5 and shell.user_ns["fa"].data.binned
+    shell.run_line_magic("fairness", "aged --y-true y --y-pred p --sensitive age "
+                                     "--pos-label 1 --bins none -o fb")
+    assert len(shell.user_ns["fb"].groups) == age.nunique()
+    shell.run_line_magic("fairness", "aged --y-true y --y-pred p --sensitive age "
+                                     "--pos-label 1 --bins 3 -o fc")
+    assert len(shell.user_ns["fc"].groups) == 3
+    shell.user_ns["aged"] = shell.user_ns["aged"].assign(y=y, p=p)
+    shell.run_line_magic("fairness", "aged --y-true y --score s --sensitive age "
+                                     "--positive-name 'high risk' -o fd")
+    assert shell.user_ns["fd"].data.positive_name == "high risk"
+
+
+def test_plotly_figures_of_every_widget_chart():
+    df, audit = scored_credit(2_000)
+    bars = audit.figure("true_positive_rate")
+    assert bars.data[0].type == "bar" and "Wilson" not in bars.layout.title.text
+    assert "wilson" in bars.data[0].hovertext[0] and "positives" in bars.data[0].hovertext[0]
+    assert bars.layout.yaxis.tickformat == ".0%"
+    trade = audit.figure("tradeoff")
+    assert [t.name for t in trade.data] == ["accuracy", "demographic parity difference",
+                                            "equalized odds difference"]
+    assert trade.data[1].yaxis == "y2" and trade.layout.yaxis.tickformat == ".0%"
+    assert trade.layout.yaxis2.tickformat == ".1f"  # differences are not percentages
+    sweep_fig = audit.sweep(11).figure()
+    assert len(sweep_fig.data[0].x) == 11
+    mitigation = audit.mitigate(constraints="demographic_parity")
+    before_after = mitigation.figure("selection_rate")
+    assert [t.name for t in before_after.data] == ["before", "after"]
+    many = audit_fairness(np.tile([0, 1], 1_000), np.tile([0, 1, 1, 0], 500),
+                          sensitive_features=[f"a long group name {i % 40}" for i in range(2_000)])
+    fig = many.figure()
+    assert fig.data[0].orientation == "h" and fig.layout.yaxis.automargin
+    with pytest.raises(ValueError, match="tradeoff"):
+        audit.figure("nonsense")

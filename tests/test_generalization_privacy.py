@@ -46,3 +46,26 @@ def test_risk_levels_of_a_birth_date_column_are_not_raw():
     if h is not None:
         for level in range(1, h.max_level + 1):
             assert not set(h.table.iloc[:, level]) & set(BIRTH_DATES)
+
+
+def test_words_of_every_built_level_quote_no_original_value():
+    """Issue 12: the new words (rare categories grouped, masks, intervals) name the rule."""
+    surnames = pd.Series(["Okonkwo"] * 50 + ["Barrowcliffe"] * 30 + ["Quennell"] * 3
+                         + ["Tregothnan"] * 2 + ["Zabludowicz"] * 1)
+    codes = pd.Series([f"AB{i % 9}{i % 4}X" for i in range(120)])
+    kept = Hierarchy.from_mapping({"Okonkwo": ["Okonkwo", "*"], "Quennell": ["rare", "*"],
+                                   "Tregothnan": ["rare", "*"]})
+    for h, series in ((Hierarchy.build(surnames), surnames), (Hierarchy.build(codes), codes),
+                      (kept, pd.Series(["Okonkwo", "Quennell", "Tregothnan"]))):
+        assert h.max_level >= 2  # an intermediate level exists
+        words = " ".join(h.describe_levels())
+        assert not any(str(v) in words for v in series.unique()), words
+
+
+def test_search_words_and_code_comments_quote_no_original_value():
+    df = pd.DataFrame({"dob": BIRTH_DATES * 4, "sex": ["F", "M"] * 64,
+                       "town": (["Springfield"] * 10 + ["Ogdenville", "Brockway"] * 3) * 8})
+    risk = nbaudit.assess_risk(df, quasi_identifiers=["dob", "town"])
+    found = risk.search(k=3, max_suppression=0.1)
+    text = " ".join(found.descriptions.values()) + risk.code(found.levels)
+    assert not any(v in text for v in set(BIRTH_DATES) | set(df.town))

@@ -63,7 +63,7 @@ SMALL = 400  # rows up to which every page is shown
 
 ARTIFACTS = ["widget_state", "widget_messages", "scan_markdown", "scan_json", "scan_html",
              "inventory_json", "report_markdown", "pseudonymized_csv", "pseudonymized_dict",
-             "data_handling_report", "reid_state"]
+             "data_handling_report", "reid_state", "saved_summary"]
 PSEUDONYMIZED = {"pseudonymized_csv", "pseudonymized_dict", "data_handling_report"}
 
 
@@ -378,6 +378,8 @@ def walk(name: str) -> Walk:
     artifacts["scan_html"] = scan.to_html()
     artifacts["inventory_json"] = scan.inventory.to_json()
     artifacts["report_markdown"] = widget.report_markdown()
+    # The static summary saved beside the widget view (what a reopened notebook shows).
+    artifacts["saved_summary"] = _json(widget._repr_mimebundle_())
 
     reid_states: list[str] = []
     risk = None

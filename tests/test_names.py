@@ -72,6 +72,20 @@ def test_is_name(value, hinted, expected):
         ("Grand Theft in the 3rd Degree", []),  # Title Case: capitals say nothing
         ("Del Cannabis For Consideration", []),
         ("please call back tomorrow", []),
+        # Inner capitals, contractions, cues that start the run, units after a name.
+        ("Justin McLean listed his top 20 songs", ["Justin McLean"]),
+        ("Conan O'Brien said hi", ["Conan O'Brien"]),
+        ("I'm Rayan Deutekom, originally from Nuuk", ["Rayan Deutekom"]),
+        ("Producer Matej Jurkovic explained it", ["Matej Jurkovic"]),
+        ("Miss Marcela Pospisilova Apt. 915", ["Marcela Pospisilova"]),
+        ("What's your last name? Henriksson", ["Henriksson"]),
+        # A sentence after a name, even with a company in Title Case in it.
+        ("Elisha Fedorov from Nationstar Mortgage Holdings", ["Elisha Fedorov"]),
+        # Lists: once most items are names, the others are too.
+        ("Our founders: Holm, Weber and Day.", ["Holm", "Weber", "Day"]),
+        ("We visited Paris, London and Madrid in May.", []),
+        ("Pista J Bodnar", ["Pista J Bodnar"]),  # a middle initial
+        ("Reading is fun and Nice was nice.", []),
     ],
 )
 def test_names_in_text(text, found):

@@ -81,3 +81,105 @@ def test_model_card_html_embeds_charts_offline():
     assert page.count('class="plotly-graph-div"') == 3
     assert "<h1>Model card: Scorer</h1>" in page
     assert "<script src=\"https://cdn.plot.ly" not in page  # plotly.js embedded: offline
+
+
+# --- PII reports: words people read, reasons without statistics (issue 12, points 12, 15) ----
+STATISTICS = ("distinct of", " chars,", " words,", "% digits")
+
+
+def test_pii_reports_keep_reasons_and_drop_statistics(shop):
+    scan = nbaudit.scan_pii(shop)
+    result = scan.pseudonymize(key=KEY)
+    risk = nbaudit.assess_risk(shop, ["age", "zip_code", "sex"])
+    texts = {"markdown": scan.to_markdown(), "html": scan.to_html(),
+             "data handling": data_handling_report(scan, result, risk, risk.search(k=5))}
+    for name, text in texts.items():
+        for noise in STATISTICS:
+            assert noise not in text, (name, noise)
+    md = texts["markdown"]
+    for reason in ("header 'email'", "values match", "Luhn checksum passed",
+                   "GDPR Art. 9 special category"):
+        assert reason in md and reason in texts["html"].replace("&#x27;", "'"), reason
+    # The JSON keeps everything, statistics included, for machines.
+    inventory = json.loads(scan.to_json())["inventory"]
+    assert all("distinct of" in c["statistics"] for c in inventory if c["dtype"] == "str")
+
+
+def test_possible_pii_reason_survives_in_the_report():
+    import pandas as pd
+
+    df = pd.DataFrame({"customer_name": ["x1", "y2", "z3", "q4"] * 10})
+    md = nbaudit.scan_pii(df).to_markdown()
+    assert "possible PII: header 'name'" in md and "distinct of" not in md
+
+
+def test_pii_reports_say_quasi_identifier_and_plurals(shop):
+    scan = nbaudit.scan_pii(shop)
+    texts = [scan.to_markdown(), scan.to_html(), data_handling_report(scan)]
+    for text in texts:
+        assert "quasi_identifier" not in text
+        assert "| quasi-identifier |" in text or "<td>quasi-identifier</td>" in text
+    md = texts[0]
+    n_id = sum(c.role == "identifier" for c in scan.flagged)
+    n_qi = sum(c.role == "quasi_identifier" for c in scan.flagged)
+    assert n_id > 1 and n_qi > 1
+    assert f"({n_id} identifiers, {n_qi} quasi-identifiers, 1 sensitive)" in md
+    assert '"quasi_identifier"' in scan.to_json()  # machine name in JSON
+
+
+@pytest.mark.parametrize(("role", "n", "text"), [
+    ("identifier", 1, "identifier"), ("identifier", 7, "identifiers"),
+    ("identifier", 0, "identifiers"), ("quasi_identifier", 1, "quasi-identifier"),
+    ("quasi_identifier", 5, "quasi-identifiers"), ("sensitive", 2, "sensitive"),
+    ("none", 3, "none"), ("some_new_role", 1, "some-new-role"),
+])
+def test_role_text(role, n, text):
+    from nbaudit.reports import role_text
+
+    assert role_text(role, n) == text
+
+
+def test_fairness_report_provenance_fnr_and_after_groups():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from nbaudit.reports import fairness_frame
+
+    df = nbaudit.datasets.credit(3_000, seed=5)
+    X = df[["income", "debt_ratio", "late_payments"]].assign(
+        zip_b=df.zip_code.str.startswith("2").astype(int))
+    model = LogisticRegression(max_iter=2_000).fit(X, df.repaid)
+    audit = nbaudit.audit_fairness(df.repaid, y_score=model.predict_proba(X)[:, 1],
+                                   sensitive_features=df[["sex", "race"]])
+    mitigation = audit.mitigate(constraints="demographic_parity")
+    text = audit.to_markdown(mitigation)
+    # provenance: the audited inputs' shape and keyed content hash
+    frame = fairness_frame(audit)
+    assert frame.shape == (3_000, 5)
+    assert "- Data: 3,000 rows x 5 columns" in text
+    assert f"content hash `{content_hash(frame)}`" in text
+    prov = json.loads(audit.to_json())["provenance"]
+    assert prov["rows"] == 3_000 and prov["content_hash"] == content_hash(frame)
+    # the hash follows the content: other decisions, another hash
+    other = audit.at_threshold(0.3)
+    assert content_hash(fairness_frame(other)) != content_hash(frame)
+    # false negative rate (ProPublica's headline figure) per group
+    header = next(line for line in text.splitlines() if line.startswith("| group | n |"))
+    assert "FNR" in header
+    # after mitigation: the groups the after figures compare, not the before ones
+    section = text.split("### Mitigation")[1]
+    assert "groups after" in section
+    after = mitigation.after.disparity_list[0]
+    before = mitigation.before.disparity_list[0]
+    assert after.groups != before.groups  # else this test could not tell them apart
+    after_pair = " vs ".join(" × ".join(g) for g in after.groups)
+    row = next(line for line in section.splitlines()
+               if line.startswith("| demographic parity difference"))
+    assert row.replace("\\", "").rstrip(" |").endswith(after_pair)
+    assert "scored on the other" in section and "Learned thresholds" in section
+    assert np.isfinite(mitigation.after.overall["accuracy"])
+    card = audit.model_card(model_name="Scorer", mitigation=mitigation)
+    assert "false negative rate" in card
+    page = audit.model_card_html(model_name="Scorer", mitigation=mitigation,
+                                 include_plotlyjs=False)
+    assert page.count("plotly-graph-div") >= 5  # 3 metrics, trade-off, before/after

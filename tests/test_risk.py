@@ -251,3 +251,90 @@ def test_awkward_values():
     assert assess_risk(df.iloc[:1], ["single"]).k == 1
     out = risk.apply({"num": risk.max_levels["num"]})
     assert set(out["num"]) == {"*"}
+
+
+# --- issue 12: levels in words, rare categories grouped, folders, charts -----------------
+def test_levels_are_described_in_words():
+    df = pd.DataFrame({
+        "age": np.arange(200) % 80 + 10,
+        "zip_code": [f"{100 + i % 7}{i % 5}{i % 3}" for i in range(200)],
+        "born": pd.date_range("1950-01-01", periods=200, freq="10D"),
+        "race": ["White"] * 170 + ["Black"] * 20 + ["Asian"] * 6 + ["Other"] * 4,
+    })
+    risk = assess_risk(df, ["age", "zip_code", "born", "race"])
+    words = {q: h.describe_levels() for q, h in risk.hierarchies.items()}
+    assert words["age"][0] == "as is" and words["age"][-1] == "suppressed"
+    assert "10-year intervals" in words["age"]
+    assert "first 3 digits" in words["zip_code"]
+    assert "year" in words["born"] and "month" in words["born"]
+    assert words["race"] == ["as is", "grouped: values under 5% of rows → (other)",
+                             "suppressed"]
+    top = {q: h.max_level for q, h in risk.hierarchies.items()}
+    assert set(risk.describe(top).values()) == {"suppressed"}
+    assert risk.describe_text({"zip_code": words["zip_code"].index("first 3 digits")}) \
+        .startswith("age: as is, zip_code: first 3 digits")
+
+
+def test_rare_categories_form_an_intermediate_level():
+    race = pd.Series(["White"] * 860 + ["Black"] * 93 + ["Asian"] * 30 + ["Eskimo"] * 9
+                     + ["Other"] * 8)
+    h = Hierarchy.build(race)
+    assert h.max_level == 2  # as is, rare grouped, '*'
+    level = dict(zip(h.table[0], h.table[1], strict=True))
+    assert level["White"] == "White" and level["Black"] == "Black"
+    assert level["Asian"] == level["Eskimo"] == level["Other"] == "(other)"
+    two = pd.Series(["a"] * 50 + ["b"] * 50)  # nothing rare: keep or delete only
+    assert Hierarchy.build(two).max_level == 1
+
+
+def test_search_and_report_use_the_words_and_one_information_loss(shop):
+    risk = assess_risk(shop, ["age", "zip_code", "sex"])
+    found = risk.search(k=5, max_suppression=0.04)
+    assert found.descriptions == risk.describe(found.levels)
+    assert found.wall_seconds >= found.seconds > 0
+    assert found.information_loss == found.figures.info_loss["entropy_share"]
+    text = risk.to_markdown(found)
+    assert "level " not in text.split("Best generalization")[1].split("\n")[0]
+    for q, words in found.descriptions.items():
+        assert f"{q}: {words}" in text.replace("\\", "")
+    assert "information loss (non-uniform entropy)" in text
+    assert f"{found.information_loss:.1%}" in text
+    code = risk.code(found.levels, k=5, max_suppression=0.04)
+    for q, words in found.descriptions.items():
+        assert f"{q!r}: {found.levels[q]},  # {words}" in code
+
+
+@needs_adult
+def test_hierarchies_from_an_arx_folder(tmp_path, arx):
+    ref, df, _ = arx
+    risk = assess_risk(df, ["age", "race", "sex"], hierarchies=SHARED_DATA)
+    assert {h.kind for h in risk.hierarchies.values()} == {"arx"}
+    assert f"hierarchies={str(SHARED_DATA)!r}" in risk.code()
+    (tmp_path / "age.csv").write_text((SHARED_DATA / "adult_arx_hierarchy_age.csv")
+                                      .read_text())
+    mixed = assess_risk(df, ["age", "race"], hierarchies=tmp_path)
+    assert mixed.hierarchies["age"].kind == "arx" and mixed.hierarchies["race"].kind == \
+        "category"
+
+
+def test_figures_as_plotly(shop):
+    import plotly.graph_objects as go
+
+    risk = assess_risk(shop, ["age", "zip_code", "sex"])
+    risk.evaluate({"age": 2, "zip_code": 3}, k=5)
+    found = risk.search(k=5, max_suppression=0.04)
+    fig = risk.figure("tradeoff")
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.xaxis.range[1] >= 100 and fig.layout.yaxis.type == "log"
+    assert "information loss (non-uniform entropy)" in fig.layout.xaxis.title.text
+    xs = [x for t in fig.data for x in t.x]
+    assert 100 * found.information_loss in xs and 0.0 in xs
+    assert any(t.name == "found by the search" for t in fig.data)
+    hist = risk.figure("class_sizes", levels=found.levels, k=5, max_suppression=0.04)
+    assert hist.layout.yaxis.title.text == "records"
+    assert [t.name for t in hist.data] == ["as is", "generalized"]
+    assert sum(hist.data[1].y) == len(shop) - found.figures.suppressed
+    page = risk.to_html(found, include_plotlyjs=False)  # the charts' JSON, no plotly.js
+    assert page.count("plotly-graph-div") >= 2 and "Records by class size" in page
+    for value in shop["zip_code"].head(50):
+        assert value not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -293,3 +294,119 @@ def test_no_page_of_the_demo_data_shows_a_flagged_value():
     for column in ("customer_name", "email", "phone", "street_address", "payment_card"):
         leaked = [v for v in df[column] if v in pages]
         assert leaked == [], (column, leaked[:3])
+
+
+# --- values that mean "nothing" are not special-category data (issue 12, point 9) -------------
+SPECIAL_COLUMNS = [
+    # header, entity, values that are special-category data
+    ("health_condition", "HEALTH", ["asthma", "diabetes", "migraine", "hypertension"]),
+    ("religion", "RELIGION", ["christian", "muslim", "jewish", "hindu"]),
+    ("ethnicity", "ETHNICITY", ["white", "black", "asian", "hispanic"]),
+    ("political_party", "POLITICAL_OPINION", ["democrat", "republican", "green", "labour"]),
+    ("sexual_orientation", "SEXUAL_ORIENTATION", ["heterosexual", "gay", "lesbian", "bisexual"]),
+]
+ABSENT = ["none", "None", "NONE", "no", "No", "n/a", "N/A", "na", "unknown", "Unknown", "-",
+          "--", "—", "?", "nil", "null", "keine", "Keine Angabe", "aucun", "Aucune", "ninguno",
+          "not applicable", "prefer not to say", "no condition"]
+
+
+@pytest.mark.parametrize("absent", ABSENT)
+@pytest.mark.parametrize(("header", "entity", "values"), SPECIAL_COLUMNS)
+def test_absence_values_are_not_flagged_as_special_category(header, entity, values, absent):
+    # Half the rows say "none": the column is still labelled, from the other half, and
+    # only the cells with real special-category values are flagged and highlighted.
+    cells = (values + [absent] * len(values)) * 25
+    scan = nbaudit.scan_pii(pd.DataFrame({header: cells}))
+    col = scan.column(header)
+    assert (col.entity, col.role) == (entity, "sensitive"), col.evidence
+    assert col.n_flagged == len(cells) // 2
+    flags = scan.flags(header)
+    is_absent = np.array([c == absent for c in cells])
+    assert not flags[is_absent].any() and flags[~is_absent].all()
+    assert "none or unknown neither counted nor flagged" in col.evidence
+    page = scan.page(0, 8)
+    segments = [r["cells"][0] for r in page["rows"]]
+    for cell, segs in zip(cells[:8], segments, strict=True):
+        if cell == absent:  # in clear and not highlighted: it says nothing about the person
+            assert segs == [[cell, ""]]
+        else:
+            assert segs[0][1] == entity and "*" in segs[0][0]
+
+
+def test_mostly_none_health_column_is_still_health():
+    cells = ["none"] * 900 + ["asthma"] * 60 + ["diabetes"] * 40
+    scan = nbaudit.scan_pii(pd.DataFrame({"health_condition": cells}))
+    col = scan.column("health_condition")
+    assert col.entity == "HEALTH" and col.n_flagged == 100
+    assert "100.0% of 100" in col.evidence
+
+
+@pytest.mark.parametrize("cells", [["none", "unknown", "n/a", "-"] * 50,
+                                   ["none"] * 200 + ["asthma", "diabetes"]])
+def test_a_column_of_placeholders_is_not_a_special_category(cells):
+    # Fewer than three values say anything: nothing to label the column from.
+    col = nbaudit.scan_pii(pd.DataFrame({"religion": cells})).column("religion")
+    assert col.entity != "RELIGION" or col.possible
+
+
+def test_absent_detector_table():
+    import pyarrow as pa
+
+    from nbaudit.pii import detect
+
+    table = {"none": True, "N/A": True, "n.a.": True, "-": True, "": True,
+             "keine": True, "Aucun": True, "desconocido": True, "asthma": False,
+             "no religion": False, "healthy": False, "Nina": False, "Noel": False}
+    got = detect.absent(pa.array(list(table)))
+    assert dict(zip(table, got.tolist(), strict=True)) == table
+
+
+# --- evidence: reasons and statistics apart (issue 12, point 15) ------------------------------
+def test_evidence_holds_reasons_statistics_apart(shop_df):
+    scan = nbaudit.scan_pii(shop_df)
+    for c in scan.columns:
+        assert c.evidence, c.name
+        for noise in ("distinct of", " chars,", " words,", "% digits"):
+            assert noise not in c.evidence, (c.name, c.evidence)
+        if c.dtype != "datetime64[us]":
+            assert "distinct of" in c.statistics and "mean" in c.statistics, c.name
+        d = c.to_dict()
+        assert d["evidence"] == c.evidence and d["statistics"] == c.statistics
+    email = scan.column("email")
+    assert "header 'email'" in email.evidence and "values match" in email.evidence
+    assert "statistics" in scan.inventory.columns
+    assert scan.column("order_id").evidence == "no personal data found"
+
+
+# --- pages: find a row (issue 12, point 9) --------------------------------------------------
+def test_page_finds_the_page_holding_a_row(shop_df):
+    scan = nbaudit.scan_pii(shop_df)
+    for size, row in [(20, 0), (20, 19), (20, 20), (50, 799), (7, 123), (200, 555)]:
+        page = scan.page(3, size, row=row)
+        assert page["page"] == row // size and page["found_row"] == row
+        assert row in [r["row"] for r in page["rows"]]
+    assert scan.page(2, 20)["found_row"] is None
+    # Only rows with PII: a row without any goes to the page of the next row that has some.
+    flagged = np.flatnonzero(scan.flags("review"))
+    gap = next(r for r in range(len(shop_df)) if r not in set(flagged.tolist()))
+    page = scan.page(0, 10, row=gap, columns=["review"], flagged_rows_only=True)
+    assert page["found_row"] is None
+    nxt = int(flagged[np.searchsorted(flagged, gap)])
+    assert nxt in [r["row"] for r in page["rows"]]
+    hit = int(flagged[25])
+    page = scan.page(0, 10, row=hit, columns=["review"], flagged_rows_only=True)
+    assert page["found_row"] == hit and page["page"] == 2
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (800, "There is no row 800: rows are numbered 0 to 799"),
+    (10**30, "There is no row"),
+    (-1, "row must be a row position"),
+    (2.5, "row must be a whole number"),
+    ("12", "row must be a row position"),
+    (True, "row must be a row position"),
+])
+def test_page_refuses_a_row_that_does_not_exist(shop_df, row, message):
+    scan = nbaudit.scan_pii(shop_df)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        scan.page(0, 20, row=row)

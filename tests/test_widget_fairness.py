@@ -68,3 +68,36 @@ def test_per_group_thresholds(widget):
     widget.group_thresholds = {}
     same = {g["group"]: g for g in widget.summary["groups"]}
     assert same["a"]["selection_rate"] < groups["a"]["selection_rate"]
+
+
+def test_state_carries_denominators_wilson_and_notes():
+    rng = np.random.default_rng(2)
+    n = 3_000
+    age = rng.integers(19, 76, n)
+    y = rng.integers(0, 2, n)
+    score = np.clip(0.3 * y + 0.7 * rng.random(n), 0, 1)
+    w = FairnessWidget(nbaudit.audit_fairness(y, y_score=score, sensitive_features=age,
+                                              positive_name="high risk"))
+    state = json.loads(json.dumps({k: v for k, v in w.get_state().items()
+                                   if k not in ("_esm", "_css")}))
+    summary = state["summary"]
+    assert len(summary["groups"]) == 5 and summary["positive_name"] == "high risk"
+    assert "quantile bins automatically" in summary["notes"][0]
+    g = summary["groups"][0]
+    assert g["true_positive_rate_n"] + g["false_positive_rate_n"] == g["count"]
+    lo, hi = g["true_positive_rate_wilson"]
+    assert lo <= g["true_positive_rate"] <= hi
+    assert summary["denominators"]["false_positive_rate"] == "negatives"
+
+
+def test_mitigation_state_is_held_out_with_rules(widget):
+    widget._on_custom(widget, {"type": "mitigate", "constraints": "demographic_parity"}, [])
+    m = widget.mitigation
+    assert m["fit_rows"] > 0 and m["evaluation_rows"] > 0
+    assert m["fit_rows"] + m["evaluation_rows"] == widget.summary["n"]
+    assert "scored on the other" in m["evaluation"]
+    assert {r["group"] for r in m["group_thresholds"]} == {"a", "b", "tiny"}
+    assert m["after"]["n"] == m["evaluation_rows"] == m["before"]["n"]
+    json.dumps(widget.get_state()["mitigation"])
+    report = widget.report_markdown()
+    assert "### Mitigation" in report and "Learned thresholds" in report

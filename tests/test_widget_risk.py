@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import recording
 
@@ -43,7 +45,7 @@ def test_moving_a_control_recomputes(widget):
     assert widget.current["k"] >= before
     assert widget.current["levels"]["zip_code"] == 4
     assert len(widget.explored) == 2
-    assert "apply({'age': 3" in widget.code
+    assert "'age': 3,  # " in widget.code and "risk.apply(" in widget.code
     widget.max_suppression = 0.5
     assert widget.current["suppressed"] >= 0
     widget.target_k = 0  # clamped
@@ -108,3 +110,152 @@ def test_create_dataframe_button(widget, shop_df, shell):
     assert ip.user_ns["anon"]["zip_code"].str.endswith("*").all()
     widget._on_custom(widget, {"type": "to_frame", "name": "not valid"}, [])
     assert widget.sent[-1]["type"] == "error"
+
+
+# --- issue 12 -------------------------------------------------------------------------------
+def _shown(shell, monkeypatch, line):
+    """Run %reid_risk and return the widget it displayed."""
+    import nbaudit.magics as magics
+
+    shown = []
+    monkeypatch.setattr(magics, "display", shown.append)
+    shell.run_line_magic("reid_risk", line)
+    return shown[-1]
+
+
+@pytest.mark.parametrize(("expression", "first"), [
+    ("shop", "risk = nbaudit.assess_risk(shop, "),
+    ("shop.head(300)", "frame = shop.head(300)"),
+    ('frames["x"]', 'frame = frames["x"]'),
+])
+def test_reproduce_code_names_the_users_variable_and_runs(shell, monkeypatch, shop_df,
+                                                           expression, first):
+    shell.user_ns.update(shop=shop_df, frames={"x": shop_df})
+    w = _shown(shell, monkeypatch, f"{expression} --qi age,zip_code,sex")
+    w.levels = {"age": 2, "zip_code": 3, "sex": 0}
+    assert w.code.splitlines()[2].startswith(first)
+    assert " df" not in w.code and "(df," not in w.code
+    namespace = {"shop": shop_df, "frames": {"x": shop_df}}
+    exec(w.code, namespace)  # pasted into a cell, it runs on the user's frame
+    expected = w.risk.apply({"age": 2, "zip_code": 3}, k=5, max_suppression=0.04)
+    pd.testing.assert_frame_equal(namespace["anonymized"], expected)
+
+
+def test_reproduce_code_from_python_says_df_or_the_given_name(shop_df):
+    w = ReidRiskWidget.from_frame(shop_df, ["age", "sex"])
+    assert "# df: the DataFrame that was assessed" in w.code
+    assert "assess_risk(df, " in w.code
+    named = ReidRiskWidget.from_frame(shop_df, ["age", "sex"], frame_name="orders")
+    assert "assess_risk(orders, " in named.code and "# df" not in named.code
+
+
+def test_level_words_in_setup_code_report_and_search(widget):
+    words = {q["name"]: q["levels"] for q in widget.setup["quasi_identifiers"]}
+    assert words["sex"][-1] == "suppressed" and words["age"][0] == "as is"
+    assert "first 3 digits" in words["zip_code"]
+    level = words["zip_code"].index("first 3 digits")
+    widget.levels = {"age": 2, "zip_code": level, "sex": 1, "date_of_birth": 0}
+    assert widget.current["describe"]["zip_code"] == "first 3 digits"
+    assert f"'zip_code': {level},  # first 3 digits" in widget.code
+    report = widget.report_markdown()
+    assert "first 3 digits, sex: suppressed" in report
+    shown = f"information loss (non-uniform entropy) {widget.current['information_loss']:.1%}"
+    assert shown in report  # the same number as the card
+    point = widget.explored[-1]
+    assert point["loss"] == widget.current["information_loss"]
+    widget._on_custom(widget, {"type": "search"}, [])
+    assert widget.wait_search(60)
+    result = widget.search_result
+    assert result["descriptions"] == widget.risk.describe(result["levels"])
+    assert result["wall_seconds"] >= result["seconds"]
+
+
+def test_riskiest_shows_generalized_values_and_masks_like_the_cells_tab():
+    from nbaudit.pii.masking import mask_value
+
+    rng = np.random.default_rng(4)
+    n = 600
+    df = pd.DataFrame({
+        "sex": rng.choice(["Female", "Male"], n),
+        "age": rng.integers(18, 90, n),
+        "marital": rng.choice(["Married", "Divorced", "Never-married", "Widowed"], n),
+    })
+    scan = nbaudit.scan_pii(df)
+    entity = {c.name: c.entity for c in scan.columns}
+    assert entity["sex"] != "NONE" and entity["age"] != "NONE" and entity["marital"] == "NONE"
+    w = ReidRiskWidget.from_frame(df, ["sex", "age", "marital"])  # finds the live scan
+    cells = {c["name"]: c for r in w.current["riskiest"] for c in r["values"]}
+    assert cells["sex"]["masked"] and cells["age"]["masked"] and not cells["marital"]["masked"]
+    page = scan.page(0, 50)
+    sex = page["columns"].index("sex")
+    in_cells = {seg[0] for row in page["rows"] for seg in row["cells"][sex]}
+    shown = {c["value"] for r in w.current["riskiest"] for c in r["values"] if c["name"] == "sex"}
+    assert shown <= in_cells | {"*"}  # one mask for one value in both views
+    assert shown <= {mask_value("Female", entity["sex"]), mask_value("Male", entity["sex"])}
+    # Generalized, the values are shown: intervals of age, and rows differ.
+    age_top = w.risk.max_levels["age"]
+    w.levels = {"sex": 0, "age": age_top - 1, "marital": 0}
+    rows = w.current["riskiest"]
+    ages = {r["values"][1]["value"] for r in rows}
+    assert all(a.startswith("[") for a in ages) and not any(r["values"][1]["masked"]
+                                                          for r in rows)
+    assert len({tuple(c["value"] for c in r["values"]) for r in rows}) == len(rows)
+
+
+def test_riskiest_without_any_scan_masks_flagged_qis_only(shop_df):
+    w = ReidRiskWidget.from_frame(shop_df, ["age", "zip_code", "sex", "date_of_birth"])
+    text = json.dumps(w.current["riskiest"])
+    for dob in shop_df.date_of_birth.head(200):
+        assert str(dob) not in text
+    masked = {c["name"]: c["masked"] for c in w.current["riskiest"][0]["values"]}
+    assert masked["date_of_birth"] and masked["zip_code"]
+
+
+def test_magic_hierarchies_from_a_variable_and_a_folder(shell, monkeypatch, shop_df,
+                                                        tmp_path):
+    shell.user_ns["shop"] = shop_df
+    sexes = sorted(shop_df["sex"].astype(str).unique())
+    H = {"sex": {s: ["person", "*"] for s in sexes}}
+    shell.user_ns["H"] = H
+    w = _shown(shell, monkeypatch, "shop --qi age,sex --hierarchies H -o r_h")
+    assert shell.user_ns["r_h"].hierarchies["sex"].max_level == 2
+    assert "hierarchies=H)" in w.code
+    ages = sorted(shop_df["age"].unique())
+    (tmp_path / "shop_hierarchy_age.csv").write_text(
+        "".join(f"{a};{a // 10 * 10}s;*\n" for a in ages), encoding="utf-8")
+    w2 = _shown(shell, monkeypatch, f"shop --qi age,sex --hierarchies '{tmp_path}' -o r_f")
+    risk = shell.user_ns["r_f"]
+    assert risk.hierarchies["age"].kind == "arx" and risk.hierarchies["sex"].kind == "category"
+    assert f"hierarchies={str(tmp_path)!r}" in w2.code
+
+
+def test_widget_figures(widget):
+    widget.levels = {"age": 2, "zip_code": 3, "sex": 0, "date_of_birth": 3}
+    fig = widget.figure("tradeoff")
+    assert sum(len(t.x) for t in fig.data if t.mode == "markers") == len(widget.explored)
+    hist = widget.figure("class_sizes")
+    assert list(hist.data[1].y) == [b["records"] for b in widget.current["class_sizes"]]
+
+
+def test_masked_values_carry_their_nearest_generalization_and_rows_differ(shop_df):
+    w = ReidRiskWidget.from_frame(shop_df, ["age", "zip_code", "sex"])
+    rows = w.current["riskiest"]
+    shown = [tuple((c["value"], c.get("hint")) for c in r["values"]) + (r["records"],)
+             for r in rows]
+    assert len(set(shown)) == len(shown)  # no two rows look the same
+    ages = [c for r in rows for c in r["values"] if c["name"] == "age"]
+    assert all(c["masked"] and c["hint"].startswith("[") for c in ages)
+    raw = set(shop_df["zip_code"].astype(str)) | set(shop_df["age"].astype(str))
+    assert not any(c.get("hint") in raw for r in rows for c in r["values"])
+    assert sum(r["classes"] for r in rows) == min(8, w.current["n_classes"])
+
+
+def test_scan_tab_reproduce_code_names_the_scanned_frame(shop_df):
+    """The PII widget's Re-identification tab uses the name %pii_scan was given."""
+    from nbaudit.widgets import PiiScanWidget
+
+    widget = PiiScanWidget(nbaudit.scan_pii(shop_df.head(300)))
+    widget.frame_name = "shop"
+    widget._on_custom(widget, {"type": "open_reid"}, [])
+    assert widget.reid is not None
+    assert "nbaudit.assess_risk(shop, " in widget.reid.code

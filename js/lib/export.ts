@@ -28,11 +28,34 @@ export function insertMarkdown(model: AnyModel, el: HTMLElement, markdown: strin
   return "none";
 }
 
+// Models whose report a parent widget exports (the PII scan's Re-identification tab): their
+// own Export control is not shown, so each widget has exactly one Export, of one scope.
+const exportedByParent = new WeakSet<object>();
+
+/** Declare that `child`'s report is part of its parent's export: views of `child` rendered
+ *  inside the parent get no Export button of their own. */
+export function exportThroughParent(child: object): void {
+  exportedByParent.add(child);
+}
+
+export interface ExportOptions {
+  /** The button's text (default "Export to report cell"). */
+  label?: string;
+  /** What the report holds (tooltip and aria-description). */
+  scope?: string;
+}
+
 /** A button that asks the kernel for the report and inserts it; returns the button and a
- *  slot where the fallback (copyable Markdown) or a confirmation appears. */
-export function exportControls(model: AnyModel, anchor: () => HTMLElement): { button: HTMLElement; slot: HTMLElement; cleanup: () => void } {
+ *  slot where the fallback (copyable Markdown) or a confirmation appears. Place both in the
+ *  widget's top toolbar. */
+export function exportControls(model: AnyModel, anchor: () => HTMLElement, options: ExportOptions = {}): { button: HTMLElement; slot: HTMLElement; cleanup: () => void } {
   const slot = h("div", { class: "nba-export-slot" });
-  const button = h("button", { class: "nba-btn", "data-action": "export", onclick: () => model.send({ type: "export" }) }, "Export to report cell");
+  if (exportedByParent.has(model)) {
+    const none = h("span", { class: "nba-export-parent", hidden: true });
+    return { button: none, slot, cleanup: () => undefined };
+  }
+  const label = options.label ?? "Export to report cell";
+  const button = h("button", { class: "nba-btn", "data-action": "export", title: options.scope ?? "Insert this widget's report in a Markdown cell below", onclick: () => model.send({ type: "export" }) }, label);
   const onMsg = (msg: unknown) => {
     const m = msg as { type?: string; markdown?: string };
     if (m?.type !== "markdown" || typeof m.markdown !== "string") return;

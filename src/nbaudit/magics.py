@@ -159,6 +159,7 @@ class AuditMagics(Magics):
         except (TypeError, ValueError) as exc:
             raise _usage_error(exc, "Checking the scan's options") from None
         widget = PiiScanWidget(auto_export=args.report)
+        widget.frame_name = " ".join(args.frame)  # the Re-identification tab's Reproduce code
         widget.start()
         display(widget)
         try:
@@ -179,6 +180,10 @@ class AuditMagics(Magics):
               help="Share of records that may be suppressed (default 0.04 = 4%%).")
     @argument("--population", type=int, default=None,
               help="Population size, for journalist and marketer risk.")
+    @argument("--hierarchies", default=None,
+              help="Generalization hierarchies: a variable holding a dict {column: Hierarchy, "
+                   "DataFrame or dict}, or a folder of ARX hierarchy CSVs (<column>.csv or "
+                   "<data>_hierarchy_<column>.csv).")
     @argument("-o", "--output", help="Also store the RiskAssessment in this variable.")
     @argument("--report", action="store_true",
               help="Also insert the findings as a Markdown cell below (no click needed).")
@@ -195,6 +200,8 @@ class AuditMagics(Magics):
         --------
         %reid_risk df --qi age,zip_code,sex,date_of_birth --sensitive health_condition
         %reid_risk df --qi age,zip --k 10 --max-suppression 0.02 -o risk
+        %reid_risk adult --qi age,race,sex --hierarchies H
+        %reid_risk adult --qi age,race,sex --hierarchies data/hierarchies/
         """
         args = _parse(self.reid_risk, line)
         expression = " ".join(args.frame)
@@ -213,6 +220,7 @@ class AuditMagics(Magics):
         if args.qi is not None and not qis:
             raise UsageError("--qi names no column: give comma-separated column names, e.g. "
                              "--qi age,zip,sex")
+        hierarchies, hierarchies_name = self._hierarchies(args.hierarchies)
         try:
             if not qis:
                 from .pii.scan import scan_pii
@@ -222,8 +230,9 @@ class AuditMagics(Magics):
                     raise ValueError("No quasi-identifier was found in the frame: name them "
                                      "with --qi age,zip,...")
             widget = ReidRiskWidget.from_frame(
-                frame, qis, _split(args.sensitive), population_size=args.population,
-                k=args.k, max_suppression=args.max_suppression,
+                frame, qis, _split(args.sensitive), hierarchies, population_size=args.population,
+                k=args.k, max_suppression=args.max_suppression, frame_name=expression,
+                hierarchies_name=hierarchies_name,
             )
         except Exception as exc:
             raise _usage_error(exc, "The risk assessment") from None
@@ -231,6 +240,32 @@ class AuditMagics(Magics):
         display(widget)
         if args.output:
             self._ip.user_ns[args.output] = widget.risk
+
+    def _hierarchies(self, spec: str | None) -> tuple[Any, str | None]:
+        """``--hierarchies``: a variable (a dict, or a path) or a folder path; returns what
+        `assess_risk` takes and the variable's name for the Reproduce code."""
+        if spec is None:
+            return None, None
+        text = spec.strip()
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+            text = text[1:-1]  # a quoted path
+        elif text.isidentifier() and text in self._ip.user_ns:
+            value = self._ip.user_ns[text]
+            if isinstance(value, (str, pathlib.Path)):
+                return value, None  # the code names the folder itself
+            if not isinstance(value, dict):
+                raise UsageError(f"--hierarchies {text} is a {type(value).__name__}: give a "
+                                 "dict {column: Hierarchy, DataFrame or dict} or a folder of "
+                                 "ARX hierarchy CSVs.")
+            return value, text
+        folder = pathlib.Path(text).expanduser()
+        if not folder.is_dir():
+            hint = (f"{text!r} is neither a variable nor a folder" if text.isidentifier()
+                    else f"the folder {text!r} does not exist")
+            raise UsageError(f"--hierarchies: {hint}. Give a variable holding a dict "
+                             "{column: hierarchy} or a folder of ARX hierarchy CSVs named "
+                             "<column>.csv or <data>_hierarchy_<column>.csv.")
+        return str(folder), None
 
     @magic_arguments()
     @argument("inputs", nargs="*",
@@ -244,9 +279,13 @@ class AuditMagics(Magics):
     @argument("--threshold", type=float, default=0.5, help="Decision threshold (default 0.5).")
     @argument("--min-group-size", type=int, default=30,
               help="Groups smaller than this are flagged (default 30).")
-    @argument("--bins", type=int, default=None,
-              help="Cut numeric sensitive columns with more values than this into that many "
-                   "quantile bins (e.g. --bins 5 for an exact age).")
+    @argument("--bins", default="auto",
+              help="auto (default): a numeric sensitive column with 20 or more distinct values "
+                   "is cut into 5 quantile bins; N: numeric columns with more than N values "
+                   "are cut into N quantile bins; none: never bin.")
+    @argument("--positive-name", default=None,
+              help="Your word for a positive decision, e.g. --positive-name 'high risk' "
+                   "(default: positive decision).")
     @argument("--max-groups", type=int, default=None,
               help="The most groups allowed (default 100; 0: no limit).")
     @argument("-o", "--output", help="Also store the FairnessAudit in this variable.")
@@ -258,18 +297,25 @@ class AuditMagics(Magics):
 
         Bars per group with 95% bootstrap intervals, the parity measures (demographic parity,
         disparate impact, equal opportunity, equalized odds) against their pass marks, a
-        threshold slider when scores are given, and mitigation with fairlearn. A sensitive
-        column with more than 100 distinct values (an ID or an email by mistake) is refused:
-        bin it (--bins 5) or raise the limit (--max-groups).
+        threshold slider when scores are given, and mitigation with fairlearn (fitted on half
+        the rows, scored on the other half). A numeric sensitive column with 20 or more
+        distinct values (an exact age) is cut into 5 quantile bins, and the widget says so
+        (--bins N to choose, --bins none to keep the values); any other column with more than
+        100 distinct values (an ID or an email by mistake) is refused (--max-groups to raise
+        the limit). Labels such as 1/2: --pos-label 1. Your word for a positive decision:
+        --positive-name "high risk".
 
         Examples
         --------
         %fairness df --y-true approved --y-pred pred --sensitive sex,race
         %fairness df --y-true approved --score proba --sensitive age_group
         %fairness df --y-true approved --score proba --sensitive age --bins 5
+        %fairness df --y-true two_year_recid --score p --sensitive race --positive-name "high risk"
         %fairness model X_test y_test --sensitive sex
         """
         args = _parse(self.fairness, line)
+        import re
+
         import numpy as np
         import pandas as pd
 
@@ -289,8 +335,20 @@ class AuditMagics(Magics):
             raise UsageError("Give --y-pred (decisions) or --score (scores), not both.")
         if args.max_groups is not None and args.max_groups < 0:
             raise UsageError("--max-groups must be a whole number >= 1 (or 0: no limit).")
+        bins: Any = args.bins.strip().lower()
+        if bins in ("none", "off", "no"):
+            bins = None
+        elif bins != "auto":
+            if not bins.isdigit():
+                raise UsageError("--bins takes auto (the default), a whole number such as 5, "
+                                 "or none.")
+            bins = int(bins)
+        positive_name = args.positive_name
+        if positive_name and len(positive_name) >= 2 and positive_name[0] == positive_name[-1] \
+                and positive_name[0] in "'\"":
+            positive_name = positive_name[1:-1]  # --positive-name 'high risk'
         options = {"threshold": args.threshold, "min_group_size": args.min_group_size,
-                   "bins": args.bins,
+                   "bins": bins, "positive_name": positive_name,
                    "max_groups": MAX_GROUPS if args.max_groups is None else
                    (args.max_groups or None)}
 
@@ -356,8 +414,12 @@ class AuditMagics(Magics):
             for api, option in [("max_groups=N (None: no limit)", "--max-groups N (0: no limit)"),
                                 ("max_groups=", "--max-groups "), ("bins=5", "--bins 5"),
                                 ("min_group_size", "--min-group-size"),
-                                ("threshold must", "--threshold must")]:
+                                ("threshold must", "--threshold must"),
+                                ("bins=None", "--bins none"), ("bins=N", "--bins N"),
+                                ("bins must", "--bins must")]:
                 message = message.replace(api, option)
+            # "pos_label=1" in the core's message is "--pos-label 1" here
+            message = re.sub(r"\bpos_label=(-?\d+)", r"--pos-label \1", message)
             raise UsageError(message) from None
         widget = FairnessWidget(audit, auto_export=args.report)
         widget.estimator, widget.features = estimator, features
@@ -365,7 +427,7 @@ class AuditMagics(Magics):
         if args.output:
             self._ip.user_ns[args.output] = audit
 
-    def _sensitive_columns(self, features: Any, names: list[str]) -> Any:
+    def _sensitive_columns(self, features: Any, names: list[str]) -> Any:  # fairness
         """The sensitive features of the model form: columns of X, else variables.
 
         A dict, so that audit_fairness pairs each with the labels (by index for pandas

@@ -313,18 +313,40 @@ def provenance_markdown(prov: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --- PII roles in words ---------------------------------------------------------------------
+# The machine names ("quasi_identifier") stay in to_dict/JSON; people read these.
+_ROLE_WORDS = {"identifier": ("identifier", "identifiers"),
+               "quasi_identifier": ("quasi-identifier", "quasi-identifiers"),
+               "sensitive": ("sensitive", "sensitive"), "none": ("none", "none")}
+
+
+def role_text(role: str, n: int = 1) -> str:
+    """A column role as people write it: "quasi-identifier", plural when `n` != 1."""
+    one, many = _ROLE_WORDS.get(role, (role.replace("_", "-"), role.replace("_", "-")))
+    return one if n == 1 else many
+
+
+def role_counts(columns: Any) -> str:
+    """ "7 identifiers, 5 quasi-identifiers, 1 sensitive" for the columns' roles."""
+    counts: dict[str, int] = {}
+    for c in columns:
+        counts[c.role] = counts.get(c.role, 0) + 1
+    order = [r for r in _ROLE_WORDS if r in counts] + sorted(set(counts) - set(_ROLE_WORDS))
+    return ", ".join(f"{counts[r]} {role_text(r, counts[r])}" for r in order if r != "none")
+
+
 # --- per result -----------------------------------------------------------------------------
 @_released
 def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
+    """The PII scan as Markdown: one row per column with the reasons for its label (the
+    shape statistics the widget shows are left out: `ColumnReport.statistics`)."""
     flagged = scan.flagged
-    roles: dict[str, int] = {}
-    for c in flagged:
-        roles[c.role] = roles.get(c.role, 0) + 1
-    by_role = escape_md(", ".join(f"{n} {r}" for r, n in roles.items()) or "none")
+    by_role = escape_md(role_counts(flagged) or "none")
     lines = [f"## {escape_md(title)}", "",
              f"{scan.n_rows:,} rows x {len(scan.columns)} columns; personal data in "
-             f"{len(flagged)} columns ({by_role}). {escape_md(scan.mode)}.", ""]
-    rows = [{"column": c.name, "type": c.dtype, "entity": c.entity, "role": c.role,
+             f"{len(flagged)} column{'' if len(flagged) == 1 else 's'} ({by_role}). "
+             f"{escape_md(scan.mode)}.", ""]
+    rows = [{"column": c.name, "type": c.dtype, "entity": c.entity, "role": role_text(c.role),
              "level": c.level, "share": f"{c.share:.1%}" if c.entity != "NONE" else "—",
              "flagged cells": f"{c.n_flagged:,}", "handling": c.handling,
              "evidence": c.evidence} for c in scan.columns]
@@ -342,6 +364,8 @@ def scan_markdown(scan: PiiScan, title: str = "PII scan") -> str:
 @_released
 def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
                   title: str = "Re-identification risk") -> str:
+    from .risk.assess import INFO_LOSS_LABEL
+
     now = risk.now
     lines = [f"## {escape_md(title)}", "",
              f"Quasi-identifiers: {_names_md(risk.quasi_identifiers)}"
@@ -351,19 +375,23 @@ def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
         rows.append(_risk_row("after generalization", search.figures))
     lines.append(table(rows, ["state", "k", "classes", "unique records", "records below k",
                               "suppressed", "highest risk", "average risk", "l-diversity",
-                              "information loss"]))
+                              INFO_LOSS_LABEL]))
     if search is not None:
         if search.levels is None:
             lines += ["", f"No generalization reaches k={search.criteria.get('k')} within "
                       f"{search.criteria.get('max_suppression', 0):.0%} suppression."]
         else:
-            levels = levels_md(search.levels)
+            levels = levels_md(search.levels, search.descriptions or risk.describe(
+                search.levels))
+            wall = search.wall_seconds or search.seconds
             lines += ["", f"Best generalization for k={search.criteria.get('k')} with at most "
                       f"{search.criteria.get('max_suppression', 0):.0%} suppression: {levels} "
                       f"({search.nodes_evaluated:,} of {search.lattice_size:,} combinations "
-                      "evaluated)."]
+                      f"evaluated in {wall:.1f} s)."]
         if search.note:
             lines += ["", escape_md(search.note)]
+    lines += ["", "Information loss (non-uniform entropy): ARX's non-uniform entropy as a share "
+              "of its maximum (0% = the data as is, 100% = every value replaced by \\*)."]
     params = {"quasi_identifiers": risk.quasi_identifiers, "sensitive": risk.sensitive,
               "population_size": risk.population_size, "target_k": risk.target_k}
     if search is not None:
@@ -372,78 +400,208 @@ def risk_markdown(risk: RiskAssessment, search: SearchResult | None = None,
     return "\n".join(lines)
 
 
-def levels_md(levels: dict[str, int]) -> str:
-    """``age: level 2, zip: level 1`` in Markdown (column names escaped)."""
-    return ", ".join(f"{escape_md(q)}: level {int(lv)}" for q, lv in levels.items())
+def levels_md(levels: dict[str, int], descriptions: dict[str, str] | None = None) -> str:
+    """``age: 10-year intervals, zip: first 3 digits`` in Markdown (column names and words
+    escaped); ``age: level 2`` for a column without a description."""
+    words = descriptions or {}
+    return ", ".join(f"{escape_md(q)}: {escape_md(words[q]) if q in words else f'level {int(lv)}'}"
+                     for q, lv in levels.items())
+
+
+def risk_html(risk: RiskAssessment, search: SearchResult | None = None, *,
+              charts: bool = True, include_plotlyjs: bool | str = True) -> str:
+    """The risk report as one HTML page, with the widget's charts as plotly figures (their
+    labels pass the egress gate before they are drawn)."""
+    page = markdown_to_html(risk_markdown(risk, search), "Re-identification risk")
+    if not charts:
+        return page
+    import plotly.graph_objects as go
+
+    levels = search.levels if search is not None and search.levels else None
+    criteria = search.criteria if search is not None and levels else {}
+    figures = [risk.figure("class_sizes", levels=levels, k=criteria.get("k"),
+                           max_suppression=criteria.get("max_suppression", 0.0)),
+               risk.figure("tradeoff")]
+    parts = []
+    for i, figure in enumerate(figures):
+        safe = go.Figure(release(figure.to_plotly_json()))
+        parts.append(safe.to_html(full_html=False,
+                                  include_plotlyjs=include_plotlyjs if i == 0 else False))
+    section = "<h2>Charts</h2>" + "".join(f"<div>{c}</div>" for c in parts)
+    return page.replace("</body>", section + "</body>")
 
 
 def _risk_row(state: str, f: Any) -> dict[str, Any]:
+    from .risk.assess import INFO_LOSS_LABEL
+
     n = max(1, f.n_records)
     return {"state": state, "k": f.k, "classes": f"{f.n_classes:,}",
             "unique records": f"{f.sample_uniques:,} ({f.sample_uniques / n:.1%})",
             "records below k": f"{f.records_below_k:,}", "suppressed": f"{f.suppressed:,}",
             "highest risk": f"{f.highest_risk:.1%}", "average risk": f"{f.average_risk:.1%}",
             "l-diversity": ", ".join(f"{k} {v}" for k, v in f.l_diversity.items()) or "—",
-            "information loss": f"{f.info_loss.get('entropy_share', 0):.1%}"}
+            INFO_LOSS_LABEL: f"{f.information_loss:.1%}"}
+
+
+def fairness_frame(audit: FairnessAudit) -> pd.DataFrame:
+    """The audited inputs as one frame (labels, decisions, scores, one column per sensitive
+    feature), for the provenance's shape and content hash. Group columns are categoricals
+    built from the codes: no per-row Python work."""
+    d = audit.data
+    columns: dict[str, Any] = {"y_true": d.y_true, "y_pred": d.y_pred}
+    if d.y_score is not None:
+        columns["y_score"] = d.y_score
+    for j, feature in enumerate(d.features):
+        parts = [str(g[j]) if isinstance(g, tuple) else str(g) for g in d.labels]
+        codes, uniques = pd.factorize(pd.Series(parts, dtype=object))
+        columns[str(feature)] = pd.Categorical.from_codes(codes[d.groups], list(uniques))
+    return pd.DataFrame(columns)
+
+
+def fairness_provenance(audit: FairnessAudit) -> dict[str, Any]:
+    """`provenance` of a fairness audit: shape and keyed content hash of the audited inputs,
+    and the audit's parameters."""
+    d = audit.data
+    return provenance(fairness_frame(audit), {
+        "features": d.features, "threshold": d.threshold, "pos_label": None
+        if d.pos_label is None else repr(d.pos_label)[:40],
+        "positive_name": d.positive_name, "min_group_size": audit.min_group_size,
+        "pass_marks": audit.thresholds, "rows_dropped": d.dropped or None,
+        "binned": ", ".join(f"{b.feature}: {b.bins} quantile bins" for b in d.binned) or None})
+
+
+_REPORT_METRICS = [("selection_rate", "selection rate"), ("true_positive_rate", "TPR"),
+                   ("false_positive_rate", "FPR"), ("false_negative_rate", "FNR"),
+                   ("accuracy", "accuracy")]
+
+
+def _group_rows(audit: FairnessAudit, ci: bool) -> list[dict[str, Any]]:
+    """One row per group: n, and each rate with its Wilson interval; a rate whose
+    denominator is under min_group_size says how few it rests on."""
+    from .fairness.audit import DENOMINATORS, _label_text
+
+    frame = audit.by_group
+    dens = audit.denominators
+    bounds = audit.confidence_intervals([m for m, _ in _REPORT_METRICS], method="wilson") \
+        if ci else None
+    rows = []
+    for i, label in enumerate(frame.index):
+        row: dict[str, Any] = {"group": _label_text(label),
+                               "n": f"{int(frame['count'].iloc[i]):,}"
+                               + (" (small)" if frame["small"].iloc[i] else "")}
+        for m, name in _REPORT_METRICS:
+            v = frame[m].iloc[i]
+            text = "—" if math.isnan(v) else f"{v:.1%}"
+            if bounds is not None and not math.isnan(v):
+                text += f" [{bounds[f'{m}_low'].iloc[i]:.1%}, {bounds[f'{m}_high'].iloc[i]:.1%}]"
+            den = int(dens[m].iloc[i])
+            if den < audit.min_group_size and DENOMINATORS[m] != "rows":
+                text += f" (only {den:,} {DENOMINATORS[m]})"
+            row[name] = text
+        rows.append(row)
+    return rows
+
+
+def _pair(groups: Any) -> str:
+    from .fairness.audit import _label_text
+
+    return " vs ".join(_label_text(g) for g in groups) if groups else ""
 
 
 @_released
 def fairness_markdown(audit: FairnessAudit, mitigation: Mitigation | None = None,
                       title: str = "Fairness audit", ci: bool = True) -> str:
-    from .fairness.audit import MAX_CELLS
+    """The fairness audit as Markdown: groups with Wilson intervals, disparities, notes, the
+    mitigation (fitted and scored on separate rows) and the provenance.
 
-    frame = audit.by_group
-    # 1,000 resamples per group, within the audit's work cap (thousands of groups: none).
-    ci = ci and len(frame) * 1_000 <= MAX_CELLS
-    bounds = audit.confidence_intervals() if ci else None
-    features = " x ".join(escape_md(f) for f in audit.data.features)
+    Parameters
+    ----------
+    audit
+        The audit.
+    mitigation
+        A `Mitigation` of it, if any: its before/after on the evaluation rows, the learned
+        thresholds per group.
+    title
+        The heading.
+    ci
+        Show 95% Wilson intervals.
+
+    Returns
+    -------
+    str
+    """
+    from .fairness.audit import JOIN
+
+    features = JOIN.join(escape_md(f) for f in audit.data.features)
+    positive = audit.data.positive_name or "positive decision"
     lines = [f"## {escape_md(title)}", "",
              f"{int(audit.table.sum()):,} decisions, groups of {features}"
              + (f"; {audit.data.dropped:,} rows dropped for missing values"
-                if audit.data.dropped else "") + ".", ""]
-    rows = []
-    for i, label in enumerate(frame.index):
-        row: dict[str, Any] = {"group": label if not isinstance(label, tuple)
-                               else " x ".join(map(str, label)),
-                               "n": f"{int(frame['count'].iloc[i]):,}"
-                               + (" (small)" if frame["small"].iloc[i] else "")}
-        for m, name in [("selection_rate", "selection rate"), ("true_positive_rate", "TPR"),
-                        ("false_positive_rate", "FPR"), ("accuracy", "accuracy")]:
-            v = frame[m].iloc[i]
-            text = "—" if math.isnan(v) else f"{v:.1%}"
-            if bounds is not None and not math.isnan(v):
-                text += f" [{bounds[f'{m}_low'].iloc[i]:.1%}, {bounds[f'{m}_high'].iloc[i]:.1%}]"
-            row[name] = text
-        rows.append(row)
-    lines.append(table(rows, ["group", "n", "selection rate", "TPR", "FPR", "accuracy"]))
-    if ci:
-        lines += ["", "Brackets: 95% bootstrap intervals (1,000 resamples, seed 0)."]
-    lines += ["", "### Disparities", ""]
-    disp = []
-    for d in audit.disparity_list:
-        row = {"measure": d.name.replace("_", " "), "value": d.value,
-               "pass mark": f"{'≥' if d.kind == 'ratio' else '≤'} {d.threshold}",
-               "passes": d.passes, "groups": " vs ".join(map(str, d.groups)) if d.groups
-               else d.note}
-        if mitigation is not None:
-            after = next(a for a in mitigation.after.disparity_list if a.name == d.name)
-            row["after mitigation"] = after.value
-            row["passes after"] = after.passes
-        disp.append(row)
-    cols = ["measure", "value", "pass mark", "passes", "groups"]
+                if audit.data.dropped else "")
+             + (f"; decision: {escape_md(positive)} when score ≥ {audit.data.threshold}"
+                if audit.data.threshold is not None else "") + ".", ""]
+    for note in audit.notes:
+        lines += [f"- {escape_md(note)}"]
+    if audit.notes:
+        lines.append("")
+    cols = ["group", "n", *[name for _, name in _REPORT_METRICS]]
+    lines.append(table(_group_rows(audit, ci), cols))
+    lines += ["", "Rates: selection rate = share of " + escape_md(positive) + "s; TPR, FNR "
+              "over the true positives, FPR over the true negatives."
+              + (" Brackets: 95% Wilson intervals (honest at small counts; bootstrap "
+                 "intervals: audit.confidence_intervals())." if ci else "")
+              + f" A rate resting on fewer than {audit.min_group_size} people says so.", ""]
+    lines += ["### Disparities", ""]
+    disp = [{"measure": d.name.replace("_", " "), "value": d.value,
+             "pass mark": f"{'≥' if d.kind == 'ratio' else '≤'} {d.threshold}",
+             "passes": d.passes, "groups": _pair(d.groups) or d.note}
+            for d in audit.disparity_list]
+    lines.append(table(disp, ["measure", "value", "pass mark", "passes", "groups"]))
     if mitigation is not None:
-        cols[2:2] = ["after mitigation"]
-        cols.insert(5, "passes after")
-    lines.append(table(disp, cols))
-    if mitigation is not None:
-        lines += ["", f"Mitigation: fairlearn {escape_md(mitigation.method.replace('_', ' '))} "
-                  f"with {escape_md(mitigation.constraints.replace('_', ' '))}; accuracy "
-                  f"{mitigation.before.overall['accuracy']:.1%} -> "
-                  f"{mitigation.after.overall['accuracy']:.1%}."]
-    lines.append(provenance_markdown(provenance(None, {
-        "features": audit.data.features, "threshold": audit.data.threshold,
-        "min_group_size": audit.min_group_size, "pass_marks": audit.thresholds})))
+        lines += _mitigation_markdown(mitigation)
+    lines.append(provenance_markdown(fairness_provenance(audit)))
     return "\n".join(lines)
+
+
+def _mitigation_markdown(mitigation: Mitigation) -> list[str]:
+    before, after = mitigation.before, mitigation.after
+    lines = ["", "### Mitigation", "",
+             f"fairlearn {escape_md(mitigation.method.replace('_', ' '))} with "
+             f"{escape_md(mitigation.constraints.replace('_', ' '))}: "
+             f"{escape_md(mitigation.evaluation)}. Accuracy "
+             f"{before.overall['accuracy']:.1%} → {after.overall['accuracy']:.1%}, selection "
+             f"rate {before.overall['selection_rate']:.1%} → "
+             f"{after.overall['selection_rate']:.1%} (on the evaluation rows).", ""]
+    rows = []
+    for b in before.disparity_list:
+        a = next(x for x in after.disparity_list if x.name == b.name)
+        rows.append({"measure": b.name.replace("_", " "), "before": b.value,
+                     "after": a.value,
+                     "pass mark": f"{'≥' if b.kind == 'ratio' else '≤'} {b.threshold}",
+                     "passes before": b.passes, "passes after": a.passes,
+                     "groups before": _pair(b.groups) or "—",
+                     "groups after": _pair(a.groups) or a.note})
+    lines.append(table(rows, ["measure", "before", "after", "pass mark", "passes before",
+                              "passes after", "groups before", "groups after"]))
+    per = []
+    from .fairness.audit import _label_text
+
+    fb, fa = before.by_group, after.by_group
+    for label in fa.index:
+        row = {"group": _label_text(label), "n": f"{int(fa.loc[label, 'count']):,}"}
+        for m, name in _REPORT_METRICS[:4]:
+            vb, va = fb.loc[label, m], fa.loc[label, m]
+            row[name] = ("—" if math.isnan(vb) else f"{vb:.1%}") + " → " + (
+                "—" if math.isnan(va) else f"{va:.1%}")
+        per.append(row)
+    lines += ["", "Per group, before → after (evaluation rows):", "",
+              table(per, ["group", "n", *[name for _, name in _REPORT_METRICS[:4]]])]
+    if mitigation.group_thresholds is not None:
+        rules = [{"group": g, "decision rule": r["rule"]}
+                 for g, r in mitigation.group_thresholds.iterrows()]
+        lines += ["", "Learned thresholds (fitted on the fitting rows):", "",
+                  table(rules, ["group", "decision rule"])]
+    return lines
 
 
 @_released
@@ -458,11 +616,11 @@ def data_handling_report(scan: PiiScan, result: PseudonymizationResult | None = 
     for c in scan.columns:
         applied = handling.get(c.name, "keep") if c.entity != "NONE" else "keep"
         rows.append({"column": c.name, "type": c.dtype, "classification": c.entity,
-                     "role": c.role, "level": c.level, "handling": applied,
+                     "role": role_text(c.role), "level": c.level, "handling": applied,
                      "exposed after": _exposure(c, applied)})
-    direct_left = [r["column"] for r in rows if r["role"] == "identifier"
+    direct_left = [r["column"] for r in rows if r["role"] == role_text("identifier")
                    and r["handling"] == "keep"]
-    special = [r["column"] for r in rows if r["role"] == "sensitive"
+    special = [r["column"] for r in rows if r["role"] == role_text("sensitive")
                and r["classification"] != "SECRET" and r["handling"] != "drop"]
     secrets = [r["column"] for r in rows if r["classification"] == "SECRET"
                and r["handling"] != "drop"]
@@ -541,7 +699,8 @@ def model_card(audit: FairnessAudit, *, model_name: str = "Model", model_details
              f"Overall accuracy {overall['accuracy']:.1%}, selection rate "
              f"{overall['selection_rate']:.1%}, true positive rate "
              f"{overall['true_positive_rate']:.1%}, false positive rate "
-             f"{overall['false_positive_rate']:.1%}"
+             f"{overall['false_positive_rate']:.1%}, false negative rate "
+             f"{overall['false_negative_rate']:.1%}"
              + (f" at threshold {audit.data.threshold}" if audit.data.threshold is not None
                 else "") + ".", "",
              fairness_markdown(audit, mitigation, title="Fairness analysis").replace(
@@ -628,10 +787,13 @@ def model_card_html(audit: FairnessAudit, *, metrics: tuple[str, ...] = (
     pass "cdn" for a small file that loads it from the web. `text` is as for `model_card`.
     """
     page = markdown_to_html(model_card(audit, **text), f"Model card: {text.get('model_name', '')}")
-    charts = []
-    for i, metric in enumerate(metrics):
-        figure = audit.figure(metric)
-        charts.append(figure.to_html(full_html=False,
-                                     include_plotlyjs=include_plotlyjs if i == 0 else False))
+    figures = [audit.figure(metric) for metric in metrics]
+    if audit.data.y_score is not None:
+        figures.append(audit.figure("tradeoff"))
+    if text.get("mitigation") is not None:
+        figures.append(text["mitigation"].figure())
+    charts = [figure.to_html(full_html=False,
+                             include_plotlyjs=include_plotlyjs if i == 0 else False)
+              for i, figure in enumerate(figures)]
     section = "<h2>Charts</h2>" + "".join(f"<div>{c}</div>" for c in charts)
     return page.replace("</body>", section + "</body>")

@@ -317,3 +317,200 @@ def test_report_option_inserts_cells_without_a_click(report_notebook: str, page:
     assert types == ["code", "code", "code", "markdown", "code", "markdown"]
     panel.screenshot(path=str(artifacts / "lab_report_option.png"))
     no_page_errors(page)
+
+
+# -- issue 12: inventory, Cells paging, one Export; light and dark ------------------------------
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def set_theme(page: Any, theme: str) -> None:
+    page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})",
+                  THEMES[theme])
+    page.wait_for_function("(light) => document.body.dataset.jpThemeLight === light",
+                           arg="true" if theme == "light" else "false", timeout=30_000)
+    page.wait_for_timeout(300)  # the theme's CSS variables settle
+
+
+def opaque(colour: str) -> bool:
+    """A computed CSS colour with no transparency (rgb(...) or rgba(..., 1))."""
+    m = re.fullmatch(r"rgba?\(([^)]*)\)", colour.strip())
+    if not m:
+        return False
+    parts = [p.strip() for p in m.group(1).replace("/", ",").split(",")]
+    return len(parts) == 3 or float(parts[3]) == 1.0
+
+
+def test_inventory_sticky_names_help_and_words(notebook_copy: str, page: Any, lab_server: Any,
+                                               artifacts: Path):
+    panel = open_notebook(page, lab_server, notebook_copy)
+    start_run_all(page)
+    widget = wait_widget(panel)
+    wait_run_all(page)
+    widget.scroll_into_view_if_needed()
+    # Plurals and "quasi-identifier" with a hyphen wherever a person reads.
+    subtitle = widget.locator(".nba-subtitle").inner_text()
+    assert re.search(r"\b\d+ identifiers\b", subtitle), subtitle
+    assert re.search(r"\b\d+ quasi-identifiers\b", subtitle), subtitle
+    assert "quasi_identifier" not in widget.inner_text()
+    expect(widget.locator("tr[data-column='zip_code'] td[data-role]")).to_have_text(
+        "quasi-identifier")
+    # Help badges on Role, Level and Confidence (lib/help.ts).
+    for head in ("role", "level", "confidence"):
+        badge = widget.locator(f"th[data-head='{head}'] .nba-help[data-help='{head}']")
+        expect(badge).to_have_count(1)
+    # Evidence: a full-width line under each column's figures, the reasons, then statistics.
+    email = widget.locator(".nba-inventory tr[data-evidence-for='email']")
+    expect(email.locator(".nba-reasons")).to_contain_text("header 'email'")
+    expect(email.locator(".nba-statistics")).to_contain_text("distinct of")
+    scroller = widget.locator(".nba-inventory-scroll")
+    box = scroller.bounding_box()
+    evidence = email.locator("td.nba-evidence").bounding_box()
+    assert box and evidence
+    # At 1400 px (file browser open) the evidence reads without scrolling right.
+    assert scroller.evaluate("(e) => e.scrollWidth <= e.clientWidth"), "inventory scrolls"
+    assert evidence["x"] + evidence["width"] <= box["x"] + box["width"] + 1, (evidence, box)
+    # "none" in the health column is not highlighted as HEALTH.
+    health = widget.locator(".nba-inventory tr[data-evidence-for='health_condition'] .nba-reasons")
+    expect(health).to_contain_text("none or unknown neither counted nor flagged")
+    for theme in ("light", "dark"):
+        set_theme(page, theme)
+        widget.scroll_into_view_if_needed()
+        widget.screenshot(path=str(artifacts / f"lab_inventory_{theme}.png"))
+        # Scrolled fully right: every row keeps its column name, on an opaque background.
+        narrow = {"width": 900, "height": 1000}
+        page.set_viewport_size(narrow)
+        page.wait_for_timeout(300)
+        scroller.evaluate("(e) => { e.scrollLeft = e.scrollWidth; }")
+        page.wait_for_timeout(200)
+        assert scroller.evaluate("(e) => e.scrollLeft") > 0, "nothing to scroll at 900 px"
+        left = scroller.bounding_box()["x"]
+        name_cell = widget.locator(".nba-inventory tr[data-column='email'] td.nba-sticky")
+        cell_box = name_cell.bounding_box()
+        assert abs(cell_box["x"] - left) <= 2, (cell_box, left)
+        expect(name_cell).to_be_visible()
+        background = name_cell.evaluate("(e) => getComputedStyle(e).backgroundColor")
+        assert opaque(background), background
+        head_bg = widget.locator(".nba-inventory th.nba-sticky").evaluate(
+            "(e) => getComputedStyle(e).backgroundColor")
+        assert opaque(head_bg), head_bg
+        widget.screenshot(path=str(artifacts / f"lab_inventory_right_{theme}.png"))
+        scroller.evaluate("(e) => { e.scrollLeft = 0; }")
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.wait_for_timeout(300)
+        # The Confidence help text on hover, inside the table and readable.
+        badge = widget.locator("th[data-head='confidence'] .nba-help")
+        badge.hover()
+        expect(badge.locator(".nba-help-text")).to_be_visible()
+        widget.locator(".nba-inventory-scroll").screenshot(
+            path=str(artifacts / f"lab_inventory_help_{theme}.png"))
+        page.mouse.move(0, 0)
+    set_theme(page, "light")
+    no_page_errors(page)
+
+
+def test_cells_jump_page_size_and_find_row(notebook_copy: str, page: Any, lab_server: Any,
+                                           artifacts: Path):
+    panel = open_notebook(page, lab_server, notebook_copy)
+    start_run_all(page)
+    widget = wait_widget(panel)
+    wait_run_all(page)
+    widget.locator("button.nba-tab[data-tab='cells']").click()
+    info = widget.locator(".nba-pageinfo")
+    expect(info).to_have_text("Page 1 of 100 · 2,000 rows")
+    widget.locator("select[data-action='page-size']").select_option("50")
+    expect(info).to_have_text("Page 1 of 40 · 2,000 rows")
+    assert widget.locator("table.nba-cells tbody tr").count() == 50
+    box = widget.locator("input[data-action='page-number']")
+    box.fill("17")
+    box.press("Enter")
+    expect(info).to_have_text("Page 17 of 40 · 2,000 rows")
+    expect(widget.locator("table.nba-cells tbody tr").first).to_have_attribute("data-row", "800")
+    note = widget.locator(".nba-navnote")
+    # Numbers past either end: the nearest page, and a message; not a whole number: a message.
+    for typed, shown, said in [("999", "Page 40 of 40", "There is no page 999: showing the last"),
+                               ("-5", "Page 1 of 40", "There is no page -5: showing page 1"),
+                               ("2.5", "Page 1 of 40", "type a whole number from 1 to 40")]:
+        box = widget.locator("input[data-action='page-number']")
+        box.fill(typed)
+        box.press("Enter")
+        expect(info).to_contain_text(shown)
+        expect(note).to_contain_text(said)
+        expect(note).to_have_class(re.compile("nba-navbad"))
+    # Find a row: its page, the row marked.
+    row = widget.locator("input[data-action='row-number']")
+    row.fill("1,234")
+    widget.locator("button[data-action='find-row']").click()
+    expect(info).to_have_text("Page 25 of 40 · 2,000 rows")
+    found = widget.locator("table.nba-cells tr.nba-found")
+    expect(found).to_have_attribute("data-row", "1234")
+    expect(note).to_have_text("Row 1,234 is on page 25 (highlighted).")
+    # "none" in the health column: in clear, not highlighted or masked.
+    col = widget.locator("table.nba-cells thead th").all_inner_texts()
+    health = next(i for i, t in enumerate(col) if t.startswith("health_condition"))
+    cells = widget.locator(f"table.nba-cells tbody td:nth-child({health + 1})")
+    texts = cells.all_inner_texts()
+    assert "none" in texts, texts
+    nones = [i for i, t in enumerate(texts) if t == "none"]
+    for i in nones[:5]:
+        assert cells.nth(i).locator("mark, .nba-masked").count() == 0
+    assert widget.locator("mark.nba-hit[data-entity='HEALTH']").count() > 0
+    for theme in ("light", "dark"):
+        set_theme(page, theme)
+        widget.locator(".nba-pager").scroll_into_view_if_needed()
+        widget.screenshot(path=str(artifacts / f"lab_cells_found_{theme}.png"))
+    # A row that does not exist: refused with the range, the page stays.
+    row.fill("99999")
+    row.press("Enter")
+    expect(note).to_contain_text("from 0 to 1,999")
+    expect(info).to_have_text("Page 25 of 40 · 2,000 rows")
+    expect(row).to_have_value("99999")  # what was typed stays, to be corrected
+    for theme in ("dark", "light"):
+        set_theme(page, theme)
+        widget.locator(".nba-pager").scroll_into_view_if_needed()
+        widget.screenshot(path=str(artifacts / f"lab_cells_badrow_{theme}.png"))
+    # Only the health column: conditions masked and marked, "none" in clear.
+    widget.locator("label.nba-control", has_text="Entity").locator("select").select_option(
+        "HEALTH")
+    expect(widget.locator("table.nba-cells thead th")).to_have_count(2)
+    expect(widget.locator("table.nba-cells tbody td", has_text=re.compile("^none$")).first
+           ).to_be_visible()
+    for theme in ("light", "dark"):
+        set_theme(page, theme)
+        widget.locator(".nba-pager").scroll_into_view_if_needed()
+        widget.screenshot(path=str(artifacts / f"lab_cells_health_{theme}.png"))
+    set_theme(page, "light")
+    no_page_errors(page)
+
+
+def test_scan_has_one_export_at_the_top(notebook_copy: str, page: Any, lab_server: Any,
+                                        artifacts: Path):
+    panel = open_notebook(page, lab_server, notebook_copy)
+    start_run_all(page)
+    widget = wait_widget(panel)
+    wait_run_all(page)
+    widget.locator("button.nba-tab[data-tab='reid']").click()
+    expect(widget.locator(".nba-risk .nba-explorer")).to_be_visible(timeout=60_000)
+    buttons = widget.locator("button[data-action='export']")
+    expect(buttons).to_have_count(1)
+    expect(buttons).to_have_text("Export scan report")
+    assert "re-identification" in (buttons.get_attribute("title") or "")
+    tabs = widget.locator(".nba-tabs").bounding_box()
+    assert buttons.bounding_box()["y"] < tabs["y"], "Export is not in the top toolbar"
+    expect(widget.locator(".nba-export-scope")).to_contain_text("Export scan report")
+    for theme in ("light", "dark"):
+        set_theme(page, theme)
+        widget.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"lab_scan_reid_export_{theme}.png"))
+    set_theme(page, "light")
+    buttons.click()
+    done = widget.locator(".nba-exported")
+    expect(done).to_be_visible(timeout=30_000)
+    source = page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.content.widgets"
+        ".map((c) => c.model.sharedModel.getSource())"
+        ".find((s) => s.startsWith('## PII scan'))")
+    assert source and "## Re-identification risk" in source  # the tab's analysis is in it
+    scan_part = source.split("## Re-identification risk")[0]
+    assert "| quasi-identifier |" in scan_part and "quasi_identifier" not in scan_part
+    assert "distinct of" not in scan_part
+    no_page_errors(page)

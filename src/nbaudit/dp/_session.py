@@ -170,6 +170,12 @@ class QueryPlan:
     table: pd.DataFrame
     unit: dict[str, Any]
 
+    def __repr__(self) -> str:
+        shares = ", ".join(f"{k} {v:.3g}" for k, v in self.shares.items())
+        return (f"QueryPlan(epsilon={self.epsilon:g}, delta={self.delta:g}; "
+                f"{len(self.table):,} rows of expected 95% errors; epsilon per aggregate: "
+                f"{shares}; spends nothing)")
+
     def to_dict(self, max_rows: int = 500) -> dict[str, Any]:
         """JSON-safe, bounded: the first `max_rows` rows of the table."""
         rows = _records(self.table.head(max_rows))
@@ -207,6 +213,12 @@ class Release:
             parts.append(f"Group keys were released privately: groups whose noisy count is "
                          f"under {self.threshold:g} were dropped (delta {self.delta:.3g}).")
         return " ".join(parts)
+
+    def __repr__(self) -> str:
+        repeat = f", repeats release {self.repeat_of}" if self.repeat_of is not None else ""
+        return (f"Release({self.number}: {self.query.description} at epsilon "
+                f"{self.epsilon:g}, delta {self.delta:g}; {len(self.table):,} noisy rows"
+                f"{repeat}; {self.library})")
 
     def to_dict(self, max_rows: int = 500) -> dict[str, Any]:
         return {"number": self.number, "epsilon": self.epsilon, "delta": self.delta,
@@ -297,6 +309,14 @@ class Session:
         self.releases: list[Release] = []
         self.queries: list[Query] = []
         self._kept: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        n_rel = len(self.releases)
+        unit = f"unit {self.unit} (up to {self.contributions} rows each)" if self.unit \
+            else "unit: one row"
+        return (f"Session({len(self.df):,} rows, {unit}; epsilon {self.epsilon_total:g}: "
+                f"spent {self.spent:g}, remaining {self.remaining:g}; delta {self.delta:g}; "
+                f"{n_rel} release{'' if n_rel == 1 else 's'})")
 
     # --- budget -------------------------------------------------------------------------
     @property
@@ -464,6 +484,11 @@ class Query:
         self.show_count = bool(count)
         self.keys = self._check_keys(keys)
         self.description = self._describe(sums, means)
+
+    def __repr__(self) -> str:
+        n_rel = sum(r.query is self for r in self.session.releases)
+        return (f"Query({self.description}; keys {self.keys_text()}; {n_rel} "
+                f"release{'' if n_rel == 1 else 's'})")
 
     def _check_keys(self, keys: Mapping[str, Sequence[Any]] | None) -> dict[str, list[Any]] | None:
         df = self.session.df

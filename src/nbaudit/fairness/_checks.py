@@ -7,9 +7,19 @@ import math
 import numbers
 from typing import Any
 
+import numpy as np
+
 
 def type_name(value: Any) -> str:
     return type(value).__name__
+
+
+def shown(value: Any) -> str:
+    """A number the user passed, as they would write it: ``2``, not ``np.int64(2)``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def whole_number(value: Any, name: str, minimum: int, example: str,
@@ -21,7 +31,7 @@ def whole_number(value: Any, name: str, minimum: int, example: str,
                         f"{type_name(value)}.")
     number = float(value)
     if not math.isfinite(number) or number != int(number):
-        raise ValueError(f"{name} must be a whole number such as {example}, not {value!r}.")
+        raise ValueError(f"{name} must be a whole number such as {example}, not {shown(value)}.")
     if int(number) < minimum:
         raise ValueError(f"{name} must be at least {minimum:,}, not {int(number):,}.")
     if maximum is not None and int(number) > maximum:
@@ -36,7 +46,7 @@ def probability(value: Any, name: str, example: str = "0.5") -> float:
                         f"{type_name(value)}.")
     number = float(value)
     if not 0.0 <= number <= 1.0:  # NaN fails too
-        raise ValueError(f"{name} must be between 0 and 1 (e.g. {example}), not {value!r}.")
+        raise ValueError(f"{name} must be between 0 and 1 (e.g. {example}), not {shown(value)}.")
     return number
 
 

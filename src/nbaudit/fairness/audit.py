@@ -16,14 +16,15 @@ import numbers
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ..reports import escape_html, names_text, quote_name
-from ._checks import choice, probability, type_name, whole_number
+from ._checks import choice, probability, shown, type_name, whole_number
 from ._checks import seed as check_seed
 
 if TYPE_CHECKING:
@@ -56,6 +57,23 @@ MAX_CELLS = 2_000_000
 NOTE_GROUPS = 10
 TRADEOFF_MEASURES = ("demographic_parity_difference", "equal_opportunity_difference",
                      "equalized_odds_difference")
+#: ``bins="auto"``: a numeric sensitive feature with at least this many distinct values (an
+#: exact age, an income) is cut into `AUTO_BINS` quantile bins, and the audit says so.
+AUTO_BIN_VALUES = 20
+AUTO_BINS = 5
+#: What each metric is a share of: its small-count flag and its interval rest on this count.
+DENOMINATORS = {
+    "selection_rate": "rows",
+    "true_positive_rate": "positives",
+    "false_positive_rate": "negatives",
+    "false_negative_rate": "positives",
+    "true_negative_rate": "negatives",
+    "precision": "predicted positives",
+    "accuracy": "rows",
+    "base_rate": "rows",
+}
+#: The separator of intersectional group labels, everywhere (widget, reports, keys).
+JOIN = " × "
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -73,6 +91,31 @@ class Prepared:
     dropped: int  # rows dropped for a missing label, decision or score
     threshold: float | None
     pos_label: Any
+    binned: tuple[Binning, ...] = ()  # numeric features cut into quantile bins
+    positive_name: str | None = None  # the user's word for a positive decision
+
+
+@dataclass(frozen=True)
+class Binning:
+    """A numeric sensitive feature cut into quantile bins (see `quantile_bins`)."""
+
+    feature: str
+    values: int  # distinct values before binning
+    bins: int  # bins made (ties may make fewer than asked)
+    automatic: bool  # bins="auto" chose it
+
+    def describe(self) -> str:
+        how = (f"automatically (it has {self.values:,} distinct numbers, at least "
+               f"{AUTO_BIN_VALUES})" if self.automatic else
+               f"as asked ({self.values:,} distinct numbers)")
+        return (f"{quote_name(self.feature)} was cut into {self.bins} quantile bins {how}. "
+                "Choose other bins with bins=N (magic: --bins N), keep the exact values with "
+                "bins=None (--bins none), or pass your own groups, e.g. "
+                f"pd.cut(df[{quote_name(self.feature)}], [0, 25, 45, 65, 120]).")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "values": self.values, "bins": self.bins,
+                "automatic": self.automatic, "text": self.describe()}
 
 
 def _as_array(values: Any, name: str) -> np.ndarray:
@@ -226,6 +269,11 @@ def _outcome(raw: Any, name: str, pos_label: Any) -> _Outcome:
                              "is the positive outcome with pos_label=... (list them with "
                              ".unique() on the column).")
         elif len(distinct) <= 2:
+            codes = _integer_codes(distinct)
+            if codes:  # coded outcomes such as 1/2 (German credit): name them as written
+                raise ValueError(f"{what} holds {len(distinct)} distinct values that are not "
+                                 "0/1 or True/False: say which one is the positive outcome, "
+                                 + " or ".join(f"pos_label={c}" for c in codes) + ".")
             raise ValueError(f"{what} holds {len(distinct)} distinct values that are not 0/1 or "
                              "True/False: say which one is the positive outcome with "
                              "pos_label=... (list them with .unique() on the column).")
@@ -236,6 +284,20 @@ def _outcome(raw: Any, name: str, pos_label: Any) -> _Outcome:
     out = np.zeros(len(values), dtype=np.int8)
     out[~missing] = positive
     return _Outcome(out, missing, distinct, what)
+
+
+def _integer_codes(distinct: list[Any]) -> list[int]:
+    """Two small whole numbers (outcome codes such as 1 and 2), as Python ints; else []."""
+    out = []
+    for v in distinct:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Integral, np.integer,
+                                                                 float, np.floating)):
+            return []
+        number = float(v)
+        if not math.isfinite(number) or number != int(number) or abs(number) > 9:
+            return []
+        out.append(int(number))
+    return sorted(out)
 
 
 def _same_values(a: list[Any], b: list[Any]) -> bool:
@@ -348,10 +410,20 @@ def _features(sensitive: Any) -> list[tuple[str, Any]]:
     except ValueError:  # ragged
         raise ValueError(f"{what} must be a column or a table with one row per record: its "
                          f"items have different lengths. Pass a DataFrame ({example}).") from None
+    if isinstance(sensitive, np.ndarray) and sensitive.dtype != object:
+        array = sensitive  # numbers stay numbers (so that they can be binned)
+
+    def typed(column: np.ndarray) -> np.ndarray:
+        """Numbers in an object column (a list of ages) back as numbers."""
+        if column.dtype != object:
+            return column
+        inferred = pd.Series(column, dtype=object, copy=False).infer_objects()
+        return inferred.to_numpy() if inferred.dtype.kind in "iuf" else column
+
     if array.ndim == 1:
-        return [("group", array)]
+        return [("group", typed(array))]
     if array.ndim == 2:
-        return [(f"feature_{i}", array[:, i]) for i in range(array.shape[1])]
+        return [(f"feature_{i}", typed(array[:, i])) for i in range(array.shape[1])]
     if array.ndim == 0:
         raise TypeError(f"{what} must be one or more columns ({example}), not a single "
                         f"{type_name(sensitive)}.")
@@ -432,9 +504,17 @@ def _too_many(name: str, values: Any, count: int, max_groups: int) -> ValueError
                       "max_groups=N (None: no limit).")
 
 
+def _numeric(values: Any) -> bool:
+    dtype = getattr(values, "dtype", None)
+    return dtype is not None and pd.api.types.is_numeric_dtype(dtype) \
+        and not pd.api.types.is_bool_dtype(dtype)
+
+
 def _encode_feature(name: str, values: Any, n: int, max_groups: int | None,
-                    bins: int | None) -> tuple[np.ndarray, list[Any]]:
-    """Group codes (0..k-1, missing included as a group) and labels of one feature."""
+                    bins: int | str | None,
+                    ) -> tuple[np.ndarray, list[Any], Binning | None]:
+    """Group codes (0..k-1, missing included as a group) and labels of one feature, and how
+    it was binned (None: not binned)."""
     what = f"sensitive feature {quote_name(name)}"
     if _nested(values):
         raise _unhashable([[]], what)
@@ -442,11 +522,13 @@ def _encode_feature(name: str, values: Any, n: int, max_groups: int | None,
         values = _as_array(values, what)
     if len(values) != n:
         raise ValueError(f"{what} has {len(values):,} rows but y_true has {n:,}.")
-    dtype = getattr(values, "dtype", None)
-    if bins is not None and dtype is not None and pd.api.types.is_numeric_dtype(dtype) \
-            and not pd.api.types.is_bool_dtype(dtype) \
-            and pd.Series(values, copy=False).nunique() > bins:
-        values = quantile_bins(values, bins)
+    binning = None
+    if bins is not None and _numeric(values):
+        distinct = int(pd.Series(values, copy=False).nunique())
+        wanted = AUTO_BINS if bins == "auto" else int(bins)
+        if (distinct >= AUTO_BIN_VALUES if bins == "auto" else distinct > wanted):
+            values = quantile_bins(values, wanted)
+            binning = Binning(name, distinct, len(values.categories), bins == "auto")
     try:
         codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     except TypeError:  # mixed types cannot be sorted: keep the order of appearance
@@ -467,12 +549,14 @@ def _encode_feature(name: str, values: Any, n: int, max_groups: int | None,
         taken = any(isinstance(v, str) and v == MISSING_GROUP for v in labels)
         labels.append(f"({MISSING_GROUP})" if taken else MISSING_GROUP)
         codes = np.where(codes < 0, len(labels) - 1, codes)
-    return codes, labels
+    return codes, labels, binning
 
 
 def _group_codes(sensitive: Any, n: int, max_groups: int | None = MAX_GROUPS,
-                 bins: int | None = None) -> tuple[np.ndarray, list[Any], list[str]]:
-    """Dense group codes per row, the label of each code, and the features' names.
+                 bins: int | str | None = None,
+                 ) -> tuple[np.ndarray, list[Any], list[str], tuple[Binning, ...]]:
+    """Dense group codes per row, the label of each code, the features' names, and the
+    binning of numeric features.
 
     Several features make intersectional groups labelled by tuples, sorted feature by
     feature. Codes are combined in mixed radix and re-densified before they could overflow
@@ -481,12 +565,14 @@ def _group_codes(sensitive: Any, n: int, max_groups: int | None = MAX_GROUPS,
     features = _features(sensitive)
     if not features:
         raise ValueError("Give at least one sensitive feature, e.g. df['sex'].")
-    encoded = [_encode_feature(name, values, n, max_groups, bins) for name, values in features]
+    triples = [_encode_feature(name, values, n, max_groups, bins) for name, values in features]
+    binned = tuple(b for _, _, b in triples if b is not None)
+    encoded = [(c, lb) for c, lb, _ in triples]
     names = [name for name, _ in features]
     if len(encoded) == 1:
         codes, labels = encoded[0]
         if np.bincount(codes, minlength=len(labels)).all():
-            return codes, labels, names
+            return codes, labels, names, binned
     codes = np.zeros(n, dtype=np.int64)
     radix = 1
     base: list[tuple[Any, ...]] = [()]  # the label parts of each code, pending ones apart
@@ -521,7 +607,7 @@ def _group_codes(sensitive: Any, n: int, max_groups: int | None = MAX_GROUPS,
         pending.append(u)
     compact(True)
     labels = [parts[0] if len(parts) == 1 else parts for parts in base]
-    return codes, labels, names
+    return codes, labels, names, binned
 
 
 def _scores(y_score: Any) -> np.ndarray:
@@ -566,7 +652,8 @@ def _scores(y_score: Any) -> np.ndarray:
 
 def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score: Any = None,
             threshold: float = 0.5, pos_label: Any = None,
-            max_groups: int | None = MAX_GROUPS, bins: int | None = None) -> Prepared:
+            max_groups: int | None = MAX_GROUPS, bins: int | str | None = None,
+            positive_name: str | None = None) -> Prepared:
     """Validate and encode the inputs (see `audit_fairness`)."""
     if (y_pred is None) == (y_score is None):
         raise ValueError("Give either y_pred (decisions) or y_score (scores), not both or none.")
@@ -604,7 +691,7 @@ def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score
         _check_positive(truth, pred, pos_label)
         yp = pred.values
         missing = missing | pred.missing
-    groups, labels, features = _group_codes(sensitive_features, n, max_groups, bins)
+    groups, labels, features, binned = _group_codes(sensitive_features, n, max_groups, bins)
     yt = truth.values
     dropped = int(missing.sum())
     if dropped:
@@ -617,7 +704,8 @@ def prepare(y_true: Any, y_pred: Any = None, *, sensitive_features: Any, y_score
         present, groups = np.unique(groups, return_inverse=True)
         labels = [labels[i] for i in present]
     return Prepared(yt, yp, score, groups.astype(np.int64).ravel(), labels, features, dropped,
-                    threshold if score is not None else None, pos_label)
+                    threshold if score is not None else None, pos_label, binned,
+                    positive_name)
 
 
 # --- metrics from confusion tables ----------------------------------------------------------
@@ -644,6 +732,53 @@ def rates(table: np.ndarray) -> dict[str, np.ndarray]:
             "accuracy": (tp + tn) / n,
             "base_rate": (tp + fn) / n,
         }
+
+
+def _fractions(table: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(numerator, denominator) counts of each rate metric (last axis TN, FP, FN, TP)."""
+    tn, fp, fn, tp = (table[..., i].astype(float) for i in range(4))
+    n = tn + fp + fn + tp
+    return {
+        "selection_rate": (fp + tp, n),
+        "true_positive_rate": (tp, tp + fn),
+        "false_positive_rate": (fp, fp + tn),
+        "false_negative_rate": (fn, fn + tp),
+        "true_negative_rate": (tn, tn + fp),
+        "precision": (tp, tp + fp),
+        "accuracy": (tp + tn, n),
+        "base_rate": (tp + fn, n),
+    }
+
+
+def wilson_interval(successes: Any, trials: Any,
+                    level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score intervals for proportions: honest at small counts and at 0% or 100%.
+
+    Three positives out of three give [43.9%, 100%], not the bootstrap's [100%, 100%].
+
+    Parameters
+    ----------
+    successes, trials
+        Counts (arrays of the same shape). No trials: NaN.
+    level
+        Coverage, strictly between 0 and 1.
+
+    Returns
+    -------
+    (low, high)
+        Arrays of bounds in [0, 1].
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    none = n <= 0
+    return np.where(none, np.nan, low), np.where(none, np.nan, high)
 
 
 @dataclass(frozen=True)
@@ -767,8 +902,47 @@ class FairnessAudit:
         return list(self.data.labels)
 
     def _index(self) -> pd.Index:
-        return pd.Index(self.data.labels, name=" × ".join(self.data.features),
-                        tupleize_cols=False)
+        """Group labels; several features give a MultiIndex (one level per feature, as
+        fairlearn's MetricFrame), never tuples printed as Python tuples."""
+        features = self.data.features
+        if len(features) > 1 and self.data.labels and all(
+                isinstance(g, tuple) and len(g) == len(features) for g in self.data.labels):
+            return pd.MultiIndex.from_tuples(self.data.labels, names=features)
+        return pd.Index(self.data.labels, name=JOIN.join(features), tupleize_cols=False)
+
+    @property
+    def denominators(self) -> pd.DataFrame:
+        """Per group, the count each metric is a share of (`DENOMINATORS`): rows for the
+        selection rate, positives for TPR and FNR, negatives for FPR and TNR, predicted
+        positives for precision. A metric is only as reliable as this count."""
+        return pd.DataFrame({m: n.astype(int) for m, (_, n) in _fractions(self.table).items()},
+                            index=self._index())
+
+    @property
+    def small_by_metric(self) -> pd.DataFrame:
+        """Per group and metric, whether its denominator is below `min_group_size`."""
+        return self.denominators < self.min_group_size
+
+    @property
+    def notes(self) -> list[str]:
+        """What the audit did to the inputs and why a figure is missing, in words."""
+        out = [b.describe() for b in self.data.binned]
+        refusal = self._refusal()
+        if refusal:
+            out.append(refusal)
+        return out
+
+    def _refusal(self) -> str:
+        """Why the disparities are not computed at all (no two groups large enough)."""
+        m = self.min_group_size
+        big = int((self._rates["count"] >= m).sum())
+        if len(self.data.labels) < 2 or big >= 2:
+            return ""
+        return (f"Disparities refused: {big} of the {len(self.data.labels):,} groups "
+                f"{'has' if big == 1 else 'have'} at least min_group_size={m} rows, and "
+                "differences between smaller groups are noise (a group of one row has a rate "
+                "of 0% or 100%). Bin the feature into fewer groups (bins=5; magic: --bins 5), "
+                "merge groups, or lower min_group_size (0 compares every group).")
 
     @property
     def by_group(self) -> pd.DataFrame:
@@ -784,27 +958,52 @@ class FairnessAudit:
 
     @property
     def disparity_list(self) -> list[Disparity]:
-        """Parity measures over the groups with at least `min_group_size` rows.
+        """Parity measures over the groups whose rates rest on enough people.
 
-        A group of a dozen people swings any rate by chance; its figures stay in `by_group`
-        (flagged `small`) but it does not decide the disparities. Set min_group_size=0 to
-        compare every group, as fairlearn does.
+        Each rate counts only where its denominator (`denominators`) reaches
+        `min_group_size`: the selection rate where the group has that many rows, the true
+        positive rate where it has that many positives, the false positive rate where it has
+        that many negatives. A group of a dozen people swings any rate by chance; its
+        figures stay in `by_group` (flagged) but do not decide the disparities. With fewer
+        than two such groups a measure is undefined (NaN, passes None) and its note says
+        why. Set min_group_size=0 to compare every group, as fairlearn does.
         """
-        big = self._rates["count"] >= self.min_group_size
-        if big.sum() < 2:
-            big = np.ones_like(big, dtype=bool)
-        chosen = {k: v[big] for k, v in self._rates.items()}
-        labels = [g for g, b in zip(self.data.labels, big, strict=True) if b]
+        m = self.min_group_size
+        labels = self.data.labels
+        fractions = _fractions(self.table)
+        chosen = dict(self._rates)
+        left: dict[str, list[str]] = {}
+        for metric, what in (("selection_rate", "rows"), ("true_positive_rate", "positives"),
+                             ("false_positive_rate", "negatives")):
+            keep = fractions[metric][1] >= m
+            chosen[metric] = np.where(keep, self._rates[metric], np.nan)
+            left[what] = [_label_text(g) for g, k in zip(labels, keep, strict=True) if not k]
         out = disparities(chosen, labels, self.thresholds)
-        left_out = [_label_text(g) for g, b in zip(self.data.labels, big, strict=True) if not b]
-        if left_out:
-            shown = ", ".join(left_out[:NOTE_GROUPS])
-            if len(left_out) > NOTE_GROUPS:
-                shown += f" and {len(left_out) - NOTE_GROUPS:,} more"
-            note = f"; left out (under {self.min_group_size} rows): {shown}"
-            out = [Disparity(d.name, d.value, d.kind, d.threshold, d.passes, d.groups,
-                             d.note + note) for d in out]
-        return out
+        uses = {"demographic_parity_difference": ("rows",),
+                "demographic_parity_ratio": ("rows",), "disparate_impact_ratio": ("rows",),
+                "equal_opportunity_difference": ("positives",),
+                "equalized_odds_difference": ("positives", "negatives"),
+                "equalized_odds_ratio": ("positives", "negatives")}
+        refusal = self._refusal()
+        noted = []
+        for d in out:
+            note = d.note
+            if refusal:
+                note = refusal
+            elif len(labels) >= 2:
+                for what in uses[d.name]:
+                    names = left[what]
+                    if names:
+                        text = ", ".join(names[:NOTE_GROUPS])
+                        if len(names) > NOTE_GROUPS:
+                            text += f" and {len(names) - NOTE_GROUPS:,} more"
+                        note += f"; left out (under {m} {what}): {text}"
+                if math.isnan(d.value) and d.groups is None:
+                    note += ("; undefined: fewer than two groups have enough "
+                             + " and ".join(uses[d.name]))
+            noted.append(Disparity(d.name, d.value, d.kind, d.threshold, d.passes, d.groups,
+                                   note))
+        return noted
 
     @property
     def disparities(self) -> pd.DataFrame:
@@ -817,13 +1016,20 @@ class FairnessAudit:
                 if n < self.min_group_size]
 
     def confidence_intervals(self, metrics: Sequence[str] | None = None, *, n_boot: int = 1000,
-                             level: float = 0.95, seed: int = 0) -> pd.DataFrame:
-        """Bootstrap percentile intervals for each group's metrics.
+                             level: float = 0.95, seed: int = 0,
+                             method: Literal["bootstrap", "wilson"] = "bootstrap",
+                             ) -> pd.DataFrame:
+        """Bootstrap percentile (or Wilson score) intervals for each group's metrics.
 
         Resampling rows with replacement changes a statistic of the confusion tables only
         through the resampled counts, which follow a multinomial law over the table's cells:
         drawing them directly is the same bootstrap, vectorised and independent of the number
         of rows. Seeded and reproducible.
+
+        A bootstrap cannot vary what a handful of rows never show: 3 positives all detected
+        give [100%, 100%]. ``method="wilson"`` gives Wilson score intervals from each
+        metric's numerator and denominator (`denominators`), honest at small counts; the
+        widget and the reports show them beside the bootstrap.
 
         Parameters
         ----------
@@ -835,6 +1041,9 @@ class FairnessAudit:
             Coverage of the intervals, strictly between 0 and 1.
         seed
             Seed of the resampling (a whole number >= 0).
+        method
+            ``"bootstrap"`` (default) or ``"wilson"`` (closed form: `n_boot` and `seed` are
+            not used).
 
         Returns
         -------
@@ -865,6 +1074,14 @@ class FairnessAudit:
         if not 0 < level < 1:
             raise ValueError("level must be strictly between 0 and 1, e.g. 0.95.")
         seed = check_seed(seed)
+        choice(method, "method", ("bootstrap", "wilson"))
+        if method == "wilson":
+            fractions = _fractions(self.table)
+            out_w = {}
+            for m in wanted:
+                low, high = wilson_interval(*fractions[m], level=level)
+                out_w[f"{m}_low"], out_w[f"{m}_high"] = low, high
+            return pd.DataFrame(out_w, index=self._index())
         key = (tuple(wanted), n_boot, level, seed)
         if key not in self._ci_cache:
             rng = np.random.default_rng(seed)
@@ -951,8 +1168,8 @@ class FairnessAudit:
         else:
             threshold = probability(threshold, "threshold")
             pred = (d.y_score >= threshold).astype(np.int8)
-        data = Prepared(d.y_true, pred, d.y_score, d.groups, d.labels, d.features, d.dropped,
-                        threshold if not isinstance(threshold, Mapping) else None, d.pos_label)
+        data = replace(d, y_pred=pred,
+                       threshold=threshold if not isinstance(threshold, Mapping) else None)
         return FairnessAudit(data, self.min_group_size, dict(self.thresholds))
 
     def _per_group(self, threshold: Mapping[Any, Any]) -> np.ndarray:
@@ -982,34 +1199,78 @@ class FairnessAudit:
                              f"thresholds are not groups of this audit (it has "
                              f"{len(d.labels):,} groups: see audit.groups). Use the group "
                              "labels as keys (for intersectional groups the tuple, or its "
-                             "text with ' × ').")
+                             f"text with {JOIN!r}).")
         return values
 
-    def figure(self, metric: str = "selection_rate", *, ci: bool = True) -> Any:
-        """A plotly bar chart of one metric by group, with bootstrap intervals."""
-        try:
-            import plotly.graph_objects as go
-        except ImportError as exc:  # pragma: no cover - plotly is a dependency
-            raise ImportError("figure() needs plotly: pip install plotly") from exc
+    def figure(self, metric: str = "selection_rate", *, ci: bool = True,
+               interval: Literal["wilson", "bootstrap"] = "wilson") -> Any:
+        """A plotly chart: one metric by group with intervals, or ``"tradeoff"``.
+
+        Parameters
+        ----------
+        metric
+            A name from `METRICS` (bars by group, the widget's chart), or ``"tradeoff"``
+            (accuracy and disparities at every threshold: ``self.sweep(101).figure()``).
+        ci
+            Draw the intervals.
+        interval
+            ``"wilson"`` (default, honest at small counts) or ``"bootstrap"``.
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+            Horizontal bars when there are many groups or long labels, so that no label is
+            cut; the hover shows the exact value, the interval and the denominator.
+        """
+        go = _plotly()
+        if metric == "tradeoff":
+            return self.sweep(101).figure(current=self.data.threshold)
         if metric not in METRICS:
             raise ValueError(f"Unknown metric {_shown_label(metric)}; choose from "
-                             f"{', '.join(METRICS)}.")
+                             f"{', '.join(METRICS)}, or 'tradeoff'.")
+        choice(interval, "interval", ("wilson", "bootstrap"))
         frame = self.by_group
         # Plotly renders <a href>, <b>, <br>... in labels: group names are data, escaped.
         names = [escape_html(_label_text(g)) for g in frame.index]
+        values = frame[metric].to_numpy()
+        dens = self.denominators[metric].to_numpy()
+        small = dens < self.min_group_size
+        if ci:
+            bounds = self.confidence_intervals([metric], method=interval)
+            low = bounds[f"{metric}_low"].to_numpy()
+            high = bounds[f"{metric}_high"].to_numpy()
+        else:
+            low = high = np.full(len(values), np.nan)
+        what = DENOMINATORS[metric]
+        hover = [f"{n}<br>{_pct(v)}" + (f" (95% {interval} {_pct(lo)}–{_pct(hi)})"
+                                        if ci and not math.isnan(lo) else "")
+                 + f"<br>{int(d):,} {what}" + (" — too few to trust" if sm else "")
+                 for n, v, lo, hi, d, sm in zip(names, values, low, high, dens, small,
+                                                strict=True)]
+        horizontal = len(names) > 12 or max((len(n) for n in names), default=0) > 14
         error = None
         if ci:
-            bounds = self.confidence_intervals([metric])
-            error = {"type": "data", "symmetric": False,
-                     "array": (bounds[f"{metric}_high"] - frame[metric]).to_numpy(),
-                     "arrayminus": (frame[metric] - bounds[f"{metric}_low"]).to_numpy()}
-        colours = ["#bbbbbb" if s else "#1f77b4" for s in frame["small"]]
-        fig = go.Figure(go.Bar(x=names, y=frame[metric], error_y=error, marker_color=colours))
-        fig.add_hline(y=float(self._overall[metric]), line_dash="dash",
-                      annotation_text="overall")
-        fig.update_layout(title=escape_html(METRIC_LABELS.get(metric, metric)),
-                          yaxis_range=[0, 1],
-                          template="plotly_white", height=360)
+            error = {"type": "data", "symmetric": False, "array": high - values,
+                     "arrayminus": values - low}
+        colours = ["#bbbbbb" if sm else "#1f77b4" for sm in small]
+        bar = (go.Bar(y=names, x=values, error_x=error, orientation="h", hovertext=hover,
+                      hoverinfo="text", marker_color=colours) if horizontal else
+               go.Bar(x=names, y=values, error_y=error, hovertext=hover, hoverinfo="text",
+                      marker_color=colours))
+        fig = go.Figure(bar)
+        overall = float(self._overall[metric])
+        label = escape_html(METRIC_LABELS.get(metric, metric))
+        if horizontal:
+            fig.add_vline(x=overall, line_dash="dash", annotation_text="all rows")
+            fig.update_layout(xaxis={"range": [0, 1], "tickformat": ".0%", "title": label},
+                              yaxis={"autorange": "reversed", "automargin": True},
+                              height=max(300, 120 + 22 * len(names)))
+        else:
+            fig.add_hline(y=overall, line_dash="dash", annotation_text="all rows")
+            fig.update_layout(yaxis={"range": [0, 1], "tickformat": ".0%", "title": label},
+                              xaxis={"automargin": True}, height=380)
+        fig.update_layout(title=f"{label} by group (grey: fewer than {self.min_group_size} "
+                                f"{what})", template="plotly_white")
         return fig
 
     def mitigate(self, method: Literal["threshold_optimizer", "exponentiated_gradient"] =
@@ -1018,26 +1279,44 @@ class FairnessAudit:
                                       "true_positive_rate_parity"] = "equalized_odds",
                  estimator: Any = None, X: Any = None, X_train: Any = None,
                  y_train: Any = None, sensitive_train: Any = None,
-                 seed: int = 0) -> Mitigation:
-        """Run a fairlearn mitigation and audit the result.
+                 seed: int = 0, holdout: float = 0.5) -> Mitigation:
+        """Run a fairlearn mitigation and audit the result on rows it was not fitted on.
 
         ``threshold_optimizer`` (post-processing) needs scores (given to `audit_fairness`)
         or a fitted `estimator` with the features `X` of the audited rows; it learns
-        group-specific (randomized) thresholds. ``exponentiated_gradient`` (in-processing)
-        retrains a copy of `estimator` on `X_train`, `y_train`, `sensitive_train`, and
-        predicts `X`.
+        group-specific (randomized) thresholds on a seeded split of the audited rows
+        (stratified by group and true outcome) and is scored on the `holdout` share it did
+        not see. ``exponentiated_gradient`` (in-processing) retrains a copy of `estimator`
+        on `X_train`, `y_train`, `sensitive_train`, and is scored on `X`.
+
+        Parameters
+        ----------
+        holdout
+            Share of the audited rows kept for scoring (default 0.5); 0 fits and scores on
+            the same rows, which flatters the result (and says so).
+        seed
+            Seed of the split and of the randomized thresholds.
+
+        Returns
+        -------
+        Mitigation
+            ``before`` and ``after`` on the evaluation rows, ``evaluation`` (in words),
+            ``group_thresholds``, ``comparison``, ``figure()``.
         """
         from .mitigation import mitigate
 
         return mitigate(self, method=method, constraints=constraints, estimator=estimator,
                         X=X, X_train=X_train, y_train=y_train, sensitive_train=sensitive_train,
-                        seed=seed)
+                        seed=seed, holdout=holdout)
 
     def to_dict(self, ci: bool = False) -> dict[str, Any]:
         """JSON-safe figures (no row-level data)."""
         frame = self.by_group
         groups = []
         bounds = self.confidence_intervals() if ci else None
+        fractions = _fractions(self.table)
+        dens = {m: n for m, (_, n) in fractions.items()}
+        wilson = {m: wilson_interval(k, n) for m, (k, n) in fractions.items()}
         for i, label in enumerate(frame.index):
             row = {"group": _label_text(label), "count": int(frame["count"].iloc[i]),
                    "small": bool(frame["small"].iloc[i])}
@@ -1047,9 +1326,19 @@ class FairnessAudit:
                 if bounds is not None:
                     lo, hi = bounds[f"{m}_low"].iloc[i], bounds[f"{m}_high"].iloc[i]
                     row[f"{m}_ci"] = None if (math.isnan(lo) or math.isnan(hi)) else [lo, hi]
+            for m in METRICS:
+                row[f"{m}_n"] = int(dens[m][i])
+                row[f"{m}_small"] = bool(dens[m][i] < self.min_group_size)
+                lo, hi = wilson[m][0][i], wilson[m][1][i]
+                row[f"{m}_wilson"] = None if math.isnan(lo) else [float(lo), float(hi)]
             groups.append(row)
         overall = {m: (None if math.isnan(v) else float(v)) for m, v in self._overall.items()}
         return {
+            "join": JOIN,
+            "positive_name": self.data.positive_name,
+            "notes": self.notes,
+            "binned": [b.to_dict() for b in self.data.binned],
+            "denominators": dict(DENOMINATORS),
             "features": self.data.features,
             "n": int(self.table.sum()),
             "dropped": self.data.dropped,
@@ -1074,9 +1363,9 @@ class FairnessAudit:
 
     def to_json(self) -> str:
         """The audit as JSON (through the egress gate, like every report)."""
-        from ..reports import json_report
+        from ..reports import fairness_provenance, json_report
 
-        return json_report(self.to_dict(ci=True))
+        return json_report({**self.to_dict(ci=True), "provenance": fairness_provenance(self)})
 
     def model_card(self, **text: Any) -> str:
         """A model card around this audit (see `nbaudit.reports.model_card`)."""
@@ -1098,7 +1387,20 @@ class FairnessAudit:
 
 
 def _label_text(label: Any) -> str:
-    return " × ".join(str(p) for p in label) if isinstance(label, tuple) else str(label)
+    """A group label as text: intersectional groups as ``a × b`` (`JOIN`), everywhere."""
+    return JOIN.join(str(p) for p in label) if isinstance(label, tuple) else str(label)
+
+
+def _pct(value: float) -> str:
+    return "undefined" if value is None or math.isnan(value) else f"{value:.1%}"
+
+
+def _plotly() -> Any:
+    try:
+        import plotly.graph_objects as go
+    except ImportError as exc:  # pragma: no cover - plotly is a dependency
+        raise ImportError("figure() needs plotly: pip install plotly") from exc
+    return go
 
 
 def _metric_name(name: Any) -> str:
@@ -1193,6 +1495,40 @@ class ThresholdSweep:
                              "accuracy": self.overall("accuracy"),
                              disparity: spread})
 
+    def figure(self, current: float | None = None) -> Any:
+        """The widget's trade-off chart as a plotly figure: accuracy (left axis, %) and the
+        demographic parity and equalized odds differences (right axis, 0 to 1) at every
+        threshold; `current` draws the chosen threshold.
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+        """
+        go = _plotly()
+        dp = self.tradeoff("demographic_parity_difference")
+        eo = self.tradeoff("equalized_odds_difference")
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=self.thresholds, y=dp["accuracy"], name="accuracy",
+                                 hovertemplate="threshold %{x:.2f}: accuracy %{y:.1%}"
+                                               "<extra></extra>"))
+        for frame, name, label in ((dp, "demographic_parity_difference",
+                                    "demographic parity difference"),
+                                   (eo, "equalized_odds_difference",
+                                    "equalized odds difference")):
+            fig.add_trace(go.Scatter(x=self.thresholds, y=frame[name], name=label, yaxis="y2",
+                                     hovertemplate=f"threshold %{{x:.2f}}: {label} "
+                                                   "%{y:.3f}<extra></extra>"))
+        if current is not None:
+            fig.add_vline(x=float(current), line_dash="dot", annotation_text="threshold")
+        fig.update_layout(
+            title="Accuracy and disparities by decision threshold", template="plotly_white",
+            xaxis={"title": "decision threshold on the score", "range": [0, 1]},
+            yaxis={"title": "accuracy", "range": [0, 1], "tickformat": ".0%"},
+            yaxis2={"title": "difference between groups (0 = parity)", "range": [0, 1],
+                    "overlaying": "y", "side": "right", "tickformat": ".1f"},
+            legend={"orientation": "h", "y": -0.25}, height=420)
+        return fig
+
 
 def audit_fairness(
     y_true: Any,
@@ -1205,7 +1541,8 @@ def audit_fairness(
     min_group_size: int = 30,
     thresholds: Mapping[str, float] | None = None,
     max_groups: int | None = MAX_GROUPS,
-    bins: int | None = None,
+    bins: int | Literal["auto"] | None = "auto",
+    positive_name: str | None = None,
 ) -> FairnessAudit:
     """Per-group metrics of a model's decisions, and the parity measures between groups.
 
@@ -1243,9 +1580,15 @@ def audit_fairness(
         offers binning, since an identifier column (emails, IDs) passed by mistake gives one
         group per person. None: no limit.
     bins
-        Cut every numeric (not boolean) sensitive feature with more than `bins` distinct
-        values into `bins` quantile bins (see `quantile_bins`), e.g. ``bins=5`` for an
-        exact age or income. Default: no binning.
+        ``"auto"`` (default): a numeric (not boolean) sensitive feature with at least
+        `AUTO_BIN_VALUES` (20) distinct values, an exact age or income, is cut into
+        `AUTO_BINS` (5) quantile bins, and the audit says so (``audit.notes``). A number:
+        every numeric feature with more than `bins` distinct values is cut into `bins`
+        quantile bins (see `quantile_bins`). None: never bin.
+    positive_name
+        The user's word for a positive decision ("high risk", "approved"), used in the
+        widget ("high risk when score >= 0.5") and the reports. Default: "positive
+        decision".
 
     Returns
     -------
@@ -1257,8 +1600,17 @@ def audit_fairness(
     limits = _pass_marks(thresholds)
     if max_groups is not None:
         max_groups = whole_number(max_groups, "max_groups", 1, "100")
-    if bins is not None:
+    if bins is not None and not (isinstance(bins, str) and bins == "auto"):
+        if isinstance(bins, str):
+            raise ValueError(f"bins must be 'auto', a whole number such as 5, or None, not "
+                             f"{shown(bins)}.")
         bins = whole_number(bins, "bins", 2, "5", maximum=MAX_GROUPS)
+    if positive_name is not None:
+        if not isinstance(positive_name, str) or not positive_name.strip():
+            raise TypeError("positive_name must be a short text such as 'high risk', not "
+                            f"{type_name(positive_name)}.")
+        positive_name = _SURROGATES.sub("?", " ".join(positive_name.split()))[:40]
     data = prepare(y_true, y_pred, sensitive_features=sensitive_features, y_score=y_score,
-                   threshold=threshold, pos_label=pos_label, max_groups=max_groups, bins=bins)
+                   threshold=threshold, pos_label=pos_label, max_groups=max_groups, bins=bins,
+                   positive_name=positive_name)
     return FairnessAudit(data, min_group_size, limits)

@@ -28,7 +28,13 @@ import pyarrow.compute as pc
 from ..config import settings
 from . import detect, patterns, presidio_engine
 from .entities import entity
-from .headers import ADDRESS_PART_HEADERS, NOT_PERSON, header_hints, header_tokens
+from .headers import (
+    ADDRESS_PART_HEADERS,
+    NOT_PERSON,
+    ORGANISATION_HEADERS,
+    header_hints,
+    header_tokens,
+)
 from .text import TEXT_ENTITIES, candidate_re2, find_in_texts
 
 SCOUT_CELLS = 1_000
@@ -48,7 +54,7 @@ FAIL_SAFE_ENTITIES = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "SOCIAL_HANDLE"
                       "US_PASSPORT", "US_DRIVER_LICENSE", "ID_NUMBER", "IBAN_CODE",
                       "CREDIT_CARD", "DATE_OF_BIRTH", "LOCATION", "IP_ADDRESS", "URL",
                       "SECRET", "HEALTH", "GEO_COORDINATE")
-_SPECIAL = ("ETHNICITY", "RELIGION", "HEALTH", "SEXUAL_ORIENTATION", "POLITICAL_OPINION")
+_SPECIAL = detect.SPECIAL_CATEGORIES
 
 
 # --- results ----------------------------------------------------------------------------
@@ -70,6 +76,9 @@ class ColumnReport:
     n_non_null: int
     n_flagged: int
     contains: dict[str, int] = field(default_factory=dict)
+    #: Shape statistics of the sampled values ("7 distinct of 2,000; mean 7 chars..."),
+    #: kept apart from `evidence` (the reasons): the widget shows both, reports the reasons.
+    statistics: str = ""
     # True when only the header says personal data: masked, but unverified.
     possible: bool = False
     # True when the column's own name is personal data: `name` is then a masked stand-in.
@@ -90,6 +99,7 @@ class ColumnReport:
             "share": round(self.share, 4),
             "confidence": round(self.confidence, 3),
             "evidence": self.evidence,
+            "statistics": self.statistics,
             "handling": self.handling,
             "n_non_null": self.n_non_null,
             "n_flagged": self.n_flagged,
@@ -160,7 +170,7 @@ class ColumnSample:
         return make_report(self.position, self.label, self.name, self.dtype, ent, share, conf,
                            evidence, self.n_non_null, flags, contains=contains, role=role,
                            level=level, handling=handling, possible=possible,
-                           text_values=self.spans)
+                           text_values=self.spans, statistics=self.shape.describe())
 
     def keep_spans(self, texts: list[str], found: list[list[Any]]) -> None:
         """Remember the distinct spans found in `texts` (up to `TEXT_VALUES_LIMIT`)."""
@@ -175,7 +185,8 @@ def make_report(position: int, label: Hashable, name: str, dtype: str, ent: str,
                 conf: float, evidence: str, n_non_null: int, flags: np.ndarray | None, *,
                 contains: dict[str, int] | None = None, role: str | None = None,
                 level: str | None = None, handling: str | None = None,
-                possible: bool = False, text_values: dict[str, str] | None = None) -> Verdict:
+                possible: bool = False, text_values: dict[str, str] | None = None,
+                statistics: str = "") -> Verdict:
     info = entity(ent)
     lvl = level or info.level
     if ent != "NONE" and conf < 0.6:
@@ -187,6 +198,7 @@ def make_report(position: int, label: Hashable, name: str, dtype: str, ent: str,
         share=float(share), confidence=float(conf), evidence=evidence,
         handling=handling or info.handling, n_non_null=n_non_null, n_flagged=n_flagged,
         contains=contains or {}, possible=possible, text_values=text_values or {},
+        statistics=statistics,
     ), flags
 
 
@@ -282,16 +294,31 @@ def structured(col: ColumnSample) -> Verdict | None:
                      else col.inverse)
     scores: list[tuple[float, float, str]] = []
     shares: dict[str, float] = {}
+    # Special categories: values that say "none" or "unknown" count neither way.
+    neutral: dict[str, np.ndarray] = {}
+
+    def share_of(ent: str, mask_u: np.ndarray, text: pa.Array, inverse: np.ndarray,
+                 key: str) -> tuple[float, int]:
+        if ent not in _SPECIAL:
+            return float(mask_u[inverse].mean()), int(inverse.size)
+        if key not in neutral:
+            neutral[key] = detect.absent(text)
+        return _informative_share(mask_u, inverse, neutral[key])
+
+    n_counted = n_sample
+    organisation = bool(set(header_tokens(col.name)[0]) & ORGANISATION_HEADERS)
     for ent_name in detect.PRIORITY:
         if not col.wants(_reported_as(ent_name)):
             continue
         hinted = _hint_for(col.hints, ent_name)
         if not detect.column_allows(ent_name, col.shape, hinted):
             continue
+        if ent_name == "PERSON" and organisation:
+            continue
         mask_u = detect.DETECTORS[ent_name](scout_text, hinted)
         if not mask_u.any():
             continue
-        share = float(mask_u[scout_inverse].mean())
+        share, _ = share_of(ent_name, mask_u, scout_text, scout_inverse, "scout")
         shares[ent_name] = share
         conf = _confidence(share, hinted, ent_name in patterns.VALIDATORS)
         if ent_name == "ID_NUMBER" and "ID_NUMBER" not in col.hints:
@@ -303,13 +330,17 @@ def structured(col: ColumnSample) -> Verdict | None:
         ent_name = best[2]
         hinted = _hint_for(col.hints, ent_name)
         confirmed = detect.DETECTORS[ent_name](col.sample_text, hinted)
-        share = float(confirmed[col.inverse].mean())
+        share, _ = share_of(ent_name, confirmed, col.sample_text, col.inverse, "sample")
         shares[ent_name] = share
         best = (_confidence(share, hinted, ent_name in patterns.VALIDATORS), share, ent_name)
     if best is None or best[1] < STRUCTURED_MIN_SHARE or best[0] < col.min_score:
         return None
     conf, share, ent_name = best
     hinted = _hint_for(col.hints, ent_name)
+    if ent_name in _SPECIAL:
+        if "sample" not in neutral:
+            neutral["sample"] = detect.absent(col.sample_text)
+        n_counted = int((~neutral["sample"][col.inverse]).sum())
     # Unsampled columns: the sample is every distinct value, already tested.
     if col.sampled:
         mask_all = detect.DETECTORS[ent_name](col.uniques, hinted)
@@ -321,7 +352,11 @@ def structured(col: ColumnSample) -> Verdict | None:
     parts = []
     if hinted:
         parts.append(f"header '{_hint_word(col.hints, ent_name)}'")
-    parts.append(_evidence_share(share, n_sample, col.sampled))
+    parts.append(_evidence_share(share, n_counted, col.sampled))
+    if n_counted < n_sample:
+        left = n_sample - n_counted
+        parts.append(f"{left:,} value{'' if left == 1 else 's'} saying none or unknown "
+                     "neither counted nor flagged")
     if ent_name in patterns.VALIDATOR_NAMES:
         parts.append(f"{patterns.VALIDATOR_NAMES[ent_name]} passed")
     if ent_name == "PERSON":
@@ -331,7 +366,6 @@ def structured(col: ColumnSample) -> Verdict | None:
     runner_up = sorted(((s, e) for e, s in shares.items() if e != ent_name), reverse=True)
     if runner_up and runner_up[0][0] >= 0.2:
         parts.append(f"also {runner_up[0][0]:.0%} {runner_up[0][1]}")
-    parts.append(col.shape.describe())
     role = level = handling = None
     if ent_name == "NATIONAL_ID":
         schemes = detect.national_id_scheme_masks(col.sample_text, hinted)
@@ -445,7 +479,7 @@ def free_text(col: ColumnSample) -> Verdict | None:
     tier = "; NER tier: " + presidio_engine.tier() if ner else ""
     counted = "".join(f"; {n}" for n in col.notes)
     evidence = (f"free text; {text_share:.1%} of {n_text:,} sampled cells hold PII "
-                f"({listed}){presidio_note}{tier}{counted}; {col.shape.describe()}")
+                f"({listed}){presidio_note}{tier}{counted}")
     return col.report("FREE_TEXT", text_share, text_conf, evidence, flags, contains=contains)
 
 
@@ -474,8 +508,7 @@ def presidio_values(col: ColumnSample) -> Verdict | None:
     ent_name, share = found
     flags = col.row_flags(_presidio_mask(col.uniques, ent_name))
     n_tested = min(len(col.sample_text), PRESIDIO_VALUE_CELLS)
-    evidence = (f"Presidio {ent_name} recognizer: {share:.0%} of {n_tested} distinct "
-                f"values; {col.shape.describe()}")
+    evidence = f"Presidio {ent_name} recognizer: {share:.0%} of {n_tested} distinct values"
     return col.report(ent_name, share, 0.9 * share, evidence, flags)
 
 
@@ -503,7 +536,7 @@ def header_fail_safe(col: ColumnSample) -> Verdict | None:
         role, handling = "quasi_identifier", "generalize"
     flags = col.row_flags(np.ones(len(col.uniques), dtype=bool))
     evidence = (f"possible PII: header '{word}' suggests {ent} but the values do "
-                f"not verify; masked until you say otherwise; {col.shape.describe()}")
+                "not verify; masked until you say otherwise")
     return col.report(ent, 0.0, 0.3, evidence, flags, level="low", possible=True, role=role,
                       handling=handling)
 
@@ -543,8 +576,8 @@ def classify(series: pd.Series, position: int, name: str, label: Hashable,
         if verdict is not None:
             return verdict
     why = [col.hint_text + " but the values do not match"] if col.hint_text else []
-    why += [*col.notes, col.shape.describe()]
-    return col.report("NONE", 0.0, 0.0, "; ".join(why), None)
+    why += col.notes
+    return col.report("NONE", 0.0, 0.0, "; ".join(why) or "no personal data found", None)
 
 
 def sample_column(series: pd.Series, position: int, name: str, label: Hashable,
@@ -602,6 +635,20 @@ def _confidence(share: float, hinted: bool, validated: bool) -> float:
 def _downgrade(level: str) -> str:
     order = ["none", "low", "medium", "high"]
     return order[max(1, order.index(level) - 1)]
+
+
+MIN_INFORMATIVE = 3  # fewest values that say something before a special category is scored
+
+
+def _informative_share(mask_u: np.ndarray, inverse: np.ndarray,
+                       neutral_u: np.ndarray) -> tuple[float, int]:
+    """Share of matching rows among those whose value is not `neutral_u` ("none"), and how
+    many rows that is (0.0 below `MIN_INFORMATIVE` of them)."""
+    informative = ~neutral_u[inverse]
+    n = int(informative.sum())
+    if n < MIN_INFORMATIVE:
+        return 0.0, n
+    return float(mask_u[inverse][informative].mean()), n
 
 
 def _evidence_share(share: float, n: int, sampled: bool) -> str:

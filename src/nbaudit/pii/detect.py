@@ -274,6 +274,38 @@ def age(arr: pa.Array, hinted: bool) -> np.ndarray:
     return (numeric & as_mask(pc.less_equal(value, 120))) | band
 
 
+# GDPR Art. 9 special categories, detected from their values (`_sensitive`).
+SPECIAL_CATEGORIES = ("ETHNICITY", "RELIGION", "HEALTH", "SEXUAL_ORIENTATION",
+                      "POLITICAL_OPINION")
+
+# Values that say "nothing to record" (folded to lower case, accents removed): in a
+# special-category column they are not special-category data ("none" is not a diagnosis), so
+# they are never flagged; the column's share is computed over the other values.
+# "no religion" and "healthy" are statements about the person and stay in the lexicons.
+ABSENT_VALUES = frozenset(
+    [
+        "none", "no", "n/a", "na", "n.a.", "n.a", "nan", "null", "nil", "nothing", "nope",
+        "unknown", "unk", "not known", "not applicable", "not available", "not stated",
+        "not specified", "unspecified", "not recorded", "not reported", "missing", "blank",
+        "empty", "no data", "no answer", "no response", "none known", "none reported",
+        "no condition", "no conditions", "no known conditions", "prefer not to say",
+        "declined", "refused", "not disclosed", "undisclosed", "withheld",
+        # de, fr, es, it, nl, pt, nordic, pl
+        "keine", "kein", "keiner", "keines", "nichts", "unbekannt", "k.a.", "k. a.",
+        "keine angabe", "aucun", "aucune", "rien", "inconnu", "inconnue", "non renseigne",
+        "ninguno", "ninguna", "nada", "desconocido", "desconocida", "nessuno", "nessuna",
+        "sconosciuto", "geen", "onbekend", "nenhum", "nenhuma", "desconhecido", "ingen",
+        "ingenting", "brak",
+    ]
+)
+_PLACEHOLDER = r"[\-–—_./?*#\s]*"  # "-", "--", "?", "n/a" written as "/"...
+
+
+def absent(arr: pa.Array) -> np.ndarray:
+    """Per value: does it only say that there is nothing ("none", "n/a", "-", "keine")?"""
+    return in_lexicon(arr, ABSENT_VALUES) | full_match(arr, _PLACEHOLDER)
+
+
 def _sensitive(name: str, need_hint: bool) -> Callable[[pa.Array, bool], np.ndarray]:
     def detector(arr: pa.Array, hinted: bool) -> np.ndarray:
         if need_hint and not hinted:
@@ -281,6 +313,8 @@ def _sensitive(name: str, need_hint: bool) -> Callable[[pa.Array, bool], np.ndar
         mask = in_lexicon(arr, lexicons.SENSITIVE_VALUES[name])
         if name == "HEALTH" and hinted:  # ICD-10 codes such as E11.9
             mask |= full_match(arr, r"[A-TV-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?")
+        if mask.any():
+            mask &= ~absent(arr)  # "none", "unknown": no special-category data in them
         return mask
 
     detector.__name__ = name.lower()
@@ -423,7 +457,7 @@ _NEEDS_DIGITS = {"NATIONAL_ID", "US_SSN",
                  "DATE_OF_BIRTH", "AGE", "POSTAL_CODE", "US_DRIVER_LICENSE", "US_PASSPORT"}
 _WORDS_ONLY = {"PERSON", "PLACE", "GENDER", "ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION",
                "POLITICAL_OPINION", "EMAIL_ADDRESS", "URL", "LOCATION"}
-_CATEGORICAL = {"ETHNICITY", "RELIGION", "SEXUAL_ORIENTATION", "POLITICAL_OPINION", "HEALTH"}
+_CATEGORICAL = set(SPECIAL_CATEGORIES)
 
 
 def column_allows(entity: str, s: Shape, hinted: bool) -> bool:

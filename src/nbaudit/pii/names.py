@@ -260,7 +260,7 @@ CUES_2 = frozenset(
 )
 # Cues after which one capitalised word is a name even when the lexicon does not know it.
 STRONG_CUES = frozenset(["mr", "mrs", "ms", "mx", "dr", "prof", "sir", "miss", "dear", "named",
-                         "signed", "name", "name:"]) | TITLES
+                         "signed", "name", "name:", "name?", "surname?", "surname:"]) | TITLES
 STRONG_CUES_2 = frozenset(["name is", "name:", "call me", "my name", "signed by", "name's",
                            "called me"])
 
@@ -277,7 +277,7 @@ def _cued(text: str, start: int) -> bool:
     words = _cue_words(text, start)
     if not words:
         return False
-    return words[-1] in CUES or " ".join(words[-2:]) in CUES_2 or (
+    return words[-1] in CUES or words[-1] in CUES_2 or " ".join(words[-2:]) in CUES_2 or (
         words[-1].endswith(":") and words[-1][:-1] in CUES)
 
 
@@ -296,7 +296,8 @@ def _strongly_cued(text: str, start: int) -> bool:
 # cases: the first letter is checked with str.isupper afterwards).
 _UP = "A-ZÀ-ÖØ-ÞĀ-ɏ"
 _LOW = "a-zß-öø-ÿĀ-ɏ'’"
-_CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?"
+# One inner capital is part of a name (McLean, DeAndre, MacDonald, LaToya).
+_CAP = rf"[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:-[{_UP}][{_LOW}]+)?"
 _NAME_RUN = re.compile(
     rf"(?<![\w'’-])({_CAP}(?: (?:[A-Z]\.|[A-Z](?= [{_UP}][{_LOW}])|{_CAP}|"
     rf"(?:van|von|de|der|den|del|da|di|du|la|le|al|el|bin|ibn)"
@@ -399,18 +400,21 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         if words[-1].endswith(_POSSESSIVE):
             words[-1] = words[-1][:-2]
             end -= 2
-        elif "'" in words[-1] or "’" in words[-1]:
+        elif _CONTRACTION.match(words[-1]):
             continue  # "Who's", "Don't": a contraction, not a name
         run_key = " ".join(key(w) for w in words)
         if (run_key in where and (len(words) > 1 or _place_preposition(text, start))
                 and not _strongly_cued(text, start)):
             continue  # "South Africa", "Santa Lucia Del Mela", "moved to Lincoln"
         # A sentence-initial common word is not part of the name ("Thanks Anna Smith").
-        while words and key(words[0]) in _COMMON:
+        while words and (key(words[0]) in _COMMON or _CONTRACTION.match(words[0]) or (
+                len(words) > 1 and key(words[0]) in CUES)):
+            # "I'm Rayan Deutekom", "Producer Matej Jurković", "Miss Marcela Pospíšilová":
+            # the name starts after it, and the word is its cue.
             start += len(words[0]) + 1
             words = words[1:]
-        while words and key(words[-1]) in _COMMON:
-            end -= len(words[-1]) + 1
+        while words and (key(words[-1]) in _COMMON or key(words[-1]) in _UNIT_WORDS):
+            end -= len(words[-1]) + 1  # "Dr. Amelia Pisano Suite 598": the unit starts
             words = words[:-1]
         if not words or not words[0][0].isupper() or len(words[0]) < 2:
             continue
@@ -430,7 +434,10 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
         last_known = len(words[-1].rstrip(".")) > 1 and (
             last in family or last.split("-")[-1] in family)
         everyday = key(words[0]) in common
-        if len(words) >= 2 and first_known and last_known and not segments.title_case(start):
+        # Title Case says nothing about a run followed by a lower-case word, a comma or a
+        # possessive: "Elisha Fedorov from Nationstar Mortgage" is a sentence, not a headline.
+        in_title = segments.title_case(start) and not _name_follows(text, end)
+        if len(words) >= 2 and first_known and last_known and not in_title:
             spans[(start, end)] = 0.7
         elif strong and len(words) <= 4:
             spans[(start, end)] = 0.6
@@ -439,8 +446,11 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
                 continue  # "from London", "Dear Paris team"
             spans[(start, end)] = 0.6 if (first_known or last_known) else 0.5
         elif (len(words) >= 2 and len(words[-1].rstrip(".")) > 1 and not everyday
-              and first_known and not segments.title_case(start)):
+              and first_known and not in_title):
             spans[(start, end)] = 0.5
+        elif (len(words) == 3 and _is_initial(words[1]) and not in_title
+              and len(words[2].rstrip(".")) > 1):
+            spans[(start, end)] = 0.5  # "Lewis L. West", "Pista J Bodnár": a middle initial
         elif len(words) == 1 and len(words[0]) > 2 and (first_known or last_known) and (
                 not everyday) and (
                 not segments.title_case(start)) and (
@@ -448,7 +458,44 @@ def names_in_text(text: str) -> list[tuple[int, int, str, float]]:
             # One known name inside a sentence ("the kids: Michael, Selena and James"), or
             # starting one before a verb, a comma or a colon ("Jerry is", "Mark: hi").
             spans[(start, end)] = 0.4
+    _names_in_lists(text, spans, key, where)
     return [(s, e, "PERSON", score) for (s, e), score in sorted(spans.items())]
+
+
+# "I'm", "It's", "We're" (but not O'Brien or D'Angelo: a capital follows the apostrophe).
+_CONTRACTION = re.compile(r"^[A-Za-z]+['’][a-z]+$")
+# Words of a unit or a floor: they start an address line, never end a name.
+_UNIT_WORDS = frozenset(["suite", "ste", "apt", "apartment", "unit", "flat", "floor", "room",
+                         "bldg", "building", "po"])
+# A list of capitalised words: "Raina, Nathaniel, Maria, Reginald and Dale".
+_LIST = re.compile(rf"{_CAP}(?:(?:, | and | & |, and ){_CAP}){{2,}}")
+
+
+def _names_in_lists(text: str, spans: dict[tuple[int, int], float],
+                    key: Callable[[str], str], where: frozenset[str]) -> None:
+    """A list of three or more capitalised words is read as a whole: when at least half of
+    its items are names, the others are names too ("our founders: Holm, Weber and Day");
+    when most are places, a place in it is not a person ("Paris, London and Madrid")."""
+    if not spans:
+        return
+    for m in _LIST.finditer(text):
+        items = [(i.start(), i.end()) for i in re.finditer(_CAP, m.group())]
+        items = [(m.start() + a, m.start() + b) for a, b in items]
+        places_in = [it for it in items if key(text[it[0]:it[1]]) in where]
+        if len(places_in) * 2 > len(items):
+            for it in places_in:
+                spans.pop(it, None)
+            continue
+        named = [it for it in items if any(s <= it[0] and it[1] <= e for s, e in spans)]
+        if len(named) < 2 or len(named) * 2 < len(items):
+            continue
+        for a, b in items:
+            if _free(a, b, spans) and key(text[a:b]) not in _COMMON:
+                spans[(a, b)] = 0.4
+
+
+def _free(a: int, b: int, spans: dict[tuple[int, int], float]) -> bool:
+    return not any(s < b and a < e for s, e in spans)
 
 
 _PLACE_PREPOSITION = re.compile(

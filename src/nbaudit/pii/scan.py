@@ -33,7 +33,7 @@ IDENTIFIER_VALUES_TOTAL = 1_000_000  # ... and of all columns (about 100 MB of s
 
 INVENTORY_COLUMNS = [
     "column", "dtype", "entity", "role", "level", "share", "confidence", "evidence",
-    "handling", "n_flagged", "n_non_null",
+    "statistics", "handling", "n_flagged", "n_non_null",
 ]
 
 
@@ -218,19 +218,52 @@ class PiiScan:
         reveal: bool = False,
         columns: Sequence[str] | None = None,
         flagged_rows_only: bool = False,
+        row: int | None = None,
     ) -> dict[str, Any]:
         """One page of cells with PII highlighted; masked unless `reveal`.
 
-        Returns a JSON-safe dict: ``rows`` is a list of ``{"row": position, "cells": [...]}``
-        where each cell is a list of ``[text, entity]`` segments (entity ``""`` for plain
-        text; ``"~ENTITY"`` for a cell of a personal-data column whose value did not match on
-        its own: masked all the same). Cells are cut at 200 characters.
+        Parameters
+        ----------
+        page
+            Page number from 0; past either end, the nearest page.
+        page_size
+            Rows per page, at least 1 (default: the ``nbaudit.configure`` setting).
+        reveal
+            Raw values instead of masked ones (never store the result).
+        columns
+            Only these columns (default: all).
+        flagged_rows_only
+            Only rows where one of the shown columns holds flagged PII.
+        row
+            Find a row: the page that holds row position `row` (0 to ``n_rows - 1``, the
+            "#" column), which then overrides `page`. With `flagged_rows_only` and a row
+            without PII, the page of the next row with PII (or the last page).
+
+        Returns
+        -------
+        dict
+            JSON-safe: ``rows`` is a list of ``{"row": position, "cells": [...]}`` where each
+            cell is a list of ``[text, entity]`` segments (entity ``""`` for plain text;
+            ``"~ENTITY"`` for a cell of a personal-data column whose value did not match on
+            its own: masked all the same). Cells are cut at 200 characters. With `row`,
+            ``found_row`` is that row when the page holds it, else None.
+
+        Raises
+        ------
+        ValueError
+            If `page_size` is not a whole number >= 1, `row` not a row position of the
+            frame, or a column unknown.
         """
         self.check_fresh()
         size = settings.page_size if page_size is None else whole_number(
             page_size, "page_size", "the number of rows on a page", 1)
         # Past either end: the nearest page (the widget's buttons rely on it).
         page = whole_number(page, "page", "a page number", -(2**62))
+        if row is not None:
+            row = whole_number(row, "row", "a row position (the # column)", 0)
+            if row >= self.n_rows:
+                last = f"0 to {self.n_rows - 1:,}" if self.n_rows else "none: the frame is empty"
+                raise ValueError(f"There is no row {row:,}: rows are numbered {last}.")
         try:
             reports = [self.column(n) for n in columns] if columns else list(self.columns)
         except KeyError as exc:
@@ -244,6 +277,12 @@ class PiiScan:
         else:
             positions = np.arange(self.n_rows)
         n_pages = max(1, -(-len(positions) // size))
+        found_row = None
+        if row is not None:
+            at = int(np.searchsorted(positions, row))  # positions are sorted
+            page = at // size
+            if at < len(positions) and positions[at] == row:
+                found_row = row
         page = min(max(0, int(page)), n_pages - 1)
         rows = positions[page * size : (page + 1) * size]
         block = self.frame.iloc[rows, [c.position for c in reports]]
@@ -275,6 +314,7 @@ class PiiScan:
             "entities": [c.entity for c in reports],
             "rows": out_rows,
             "revealed": bool(reveal),
+            "found_row": found_row,
         }
 
     def pseudonymize(self, df: pd.DataFrame | None = None,
@@ -333,6 +373,9 @@ def _cell_segments(value: Any, c: ColumnReport, flagged: bool, reveal: bool,
                    known: list[tuple[str, str]] | None = None,
                    identifiers: dict[str, str] | None = None) -> list[list[str]]:
     text = cell_text(value)
+    if not flagged and c.entity in detect.SPECIAL_CATEGORIES and text and detect.absent(
+            arrow_text([text.strip()]))[0]:
+        return [[truncate(text), ""]]  # "none" in a health column: no special-category data
     if c.entity not in ("NONE", "FREE_TEXT") and text:
         # A column labelled as personal data is masked whole: a name the lexicon missed
         # is still a name. Only cells that matched are highlighted.

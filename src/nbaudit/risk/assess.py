@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import keyword
 import math
+import pathlib
+import re
+import time
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +20,7 @@ import pandas as pd
 
 from ..reports import names_text, quote_name
 from ._checks import choice, seconds, share, whole_number
-from .hierarchy import Hierarchy, as_hierarchy, prepare_column
+from .hierarchy import Hierarchy, as_hierarchy, load_hierarchies, prepare_column
 from .lattice import EXHAUSTIVE_NODES, METRICS, Encoding, Evaluation
 
 SEARCH_NODES = 100_000  # default budgets of `search`: evaluations and seconds
@@ -26,6 +31,10 @@ class SearchWarning(UserWarning):
     """The lattice is too large to search exhaustively: the result may not be optimal."""
 
 Metric = Literal["entropy", "loss", "dm", "dm_star", "aecs"]
+#: The one information-loss figure shown everywhere (widget, reports, charts): ARX's
+#: non-uniform entropy as a share of its maximum (0 = data as is, 1 = every value ``*``).
+INFO_LOSS_LABEL = "information loss (non-uniform entropy)"
+_MAX_POINTS = 400  # generalizations remembered for the trade-off chart
 SIZE_BINS = [(1, 1), (2, 2), (3, 4), (5, 9), (10, 19), (20, 49), (50, 99), (100, None)]
 
 
@@ -82,9 +91,27 @@ class RiskFigures:
     target_k: int
     satisfied: bool = True
 
+    @property
+    def information_loss(self) -> float:
+        """Information loss (non-uniform entropy): ARX's non-uniform entropy of the
+        generalization as a share of its maximum (every value ``*``), 0 to 1. The one
+        information-loss figure the widget, the reports and the charts show
+        (`INFO_LOSS_LABEL`); the other metrics stay in `info_loss`."""
+        return float(self.info_loss.get("entropy_share", 0.0))
+
+    def __repr__(self) -> str:
+        met = "met" if self.satisfied else "not met"
+        levels = ", ".join(f"{q}={v}" for q, v in self.levels.items())
+        return (f"RiskFigures(k={self.k} (target {self.target_k}: {met}), "
+                f"{self.n_classes:,} classes, {self.sample_uniques:,} unique, "
+                f"{self.suppressed:,} of {self.n_records:,} suppressed, highest risk "
+                f"{self.highest_risk:.1%}, average {self.average_risk:.1%}, information loss "
+                f"{self.information_loss:.1%}; levels {levels or 'none'})")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (figures only, no data values)."""
         out = {k: v for k, v in self.__dict__.items()}
+        out["information_loss"] = self.information_loss
         return json.loads(json.dumps(out, default=float))
 
 
@@ -112,6 +139,12 @@ class SearchResult:
     strategy
         ``"exhaustive"`` (every node in cost order, pruned) or ``"greedy"`` (a lattice too
         large to list: each attribute lowered in turn from the top).
+    wall_seconds
+        The time the caller waited: the whole of `search` (checks, the lattice, the figures
+        of the result), not only the lattice (`seconds`). The widget counts from the click.
+    descriptions
+        The chosen level of each quasi-identifier in words (``{"age": "10-year
+        intervals"}``); empty when nothing was found.
     """
 
     levels: dict[str, int] | None
@@ -125,6 +158,27 @@ class SearchResult:
     complete: bool = True
     stopped: str | None = None
     strategy: str = "exhaustive"
+    wall_seconds: float = 0.0
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def information_loss(self) -> float | None:
+        """`RiskFigures.information_loss` of the result (None when nothing was found)."""
+        return self.figures.information_loss if self.figures is not None else None
+
+    def __repr__(self) -> str:
+        how = (f"{self.strategy}, {'complete' if self.complete else 'cut short'}"
+               f"{f' ({self.stopped})' if self.stopped else ''}, "
+               f"{self.nodes_evaluated:,} of {self.lattice_size:,} generalizations, "
+               f"{self.wall_seconds or self.seconds:.2f} s")
+        wanted = ", ".join(f"{k}={v}" for k, v in self.criteria.items() if v is not None)
+        if self.levels is None or self.figures is None:
+            return f"SearchResult(nothing satisfies {wanted or 'the model'}; {how})"
+        f = self.figures
+        chosen = ", ".join(f"{q} {self.descriptions.get(q, f'level {v}')}"
+                           for q, v in self.levels.items())
+        return (f"SearchResult(k={f.k} for {wanted}: {chosen}; information loss "
+                f"{f.information_loss:.1%}, {f.suppressed:,} suppressed; {how})")
 
     @property
     def note(self) -> str:
@@ -152,6 +206,9 @@ class SearchResult:
             "nodes_evaluated": self.nodes_evaluated,
             "lattice_size": self.lattice_size,
             "seconds": round(self.seconds, 4),
+            "wall_seconds": round(self.wall_seconds, 4),
+            "information_loss": self.information_loss,
+            "descriptions": dict(self.descriptions),
             "criteria": self.criteria,
             "complete": self.complete,
             "stopped": self.stopped,
@@ -169,8 +226,14 @@ class RiskAssessment:
 
     def __init__(self, frame: pd.DataFrame, quasi_identifiers: list[str], sensitive: list[str],
                  hierarchies: dict[str, Hierarchy], population_size: int | None,
-                 target_k: int, prepared: pd.DataFrame | None = None) -> None:
+                 target_k: int, prepared: pd.DataFrame | None = None,
+                 hierarchies_source: str | None = None) -> None:
         self.frame = frame
+        #: The folder the hierarchies were loaded from, if they were (for `code`).
+        self.hierarchies_source = hierarchies_source
+        # Generalizations evaluated so far, for the trade-off chart (`figure("tradeoff")`).
+        self._points: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._words: dict[tuple[str, int], str] = {}
         self.quasi_identifiers = quasi_identifiers
         self.sensitive = sensitive
         self.hierarchies = hierarchies
@@ -181,6 +244,23 @@ class RiskAssessment:
             else prepared
         self.encoding = Encoding(work, quasi_identifiers, hierarchies, sensitive)
         self.now = self.evaluate()
+
+    # -- words ---------------------------------------------------------------------------
+    def describe(self, levels: Mapping[str, int] | Sequence[int] | None = None,
+                 ) -> dict[str, str]:
+        """Each quasi-identifier's level in words: ``{"age": "10-year intervals", "sex":
+        "as is", "zip_code": "first 3 digits"}`` (never an original value)."""
+        lv = self._levels(levels)
+        out = {}
+        for q, level in zip(self.quasi_identifiers, lv, strict=True):
+            if (q, level) not in self._words:  # user hierarchies' words read their table
+                self._words[(q, level)] = self.hierarchies[q].describe_level(level)
+            out[q] = self._words[(q, level)]
+        return out
+
+    def describe_text(self, levels: Mapping[str, int] | Sequence[int] | None = None) -> str:
+        """`describe` as one line: ``age: 10-year intervals, sex: as is``."""
+        return ", ".join(f"{q}: {d}" for q, d in self.describe(levels).items())
 
     # -- the figures now -----------------------------------------------------------------
     @property
@@ -300,7 +380,26 @@ class RiskAssessment:
         lv = self._levels(levels)
         ev = self.encoding.evaluate(lv, k=target, l=l, t=t, max_suppression=max_suppression,
                                     closeness=closeness)
-        return self._figures(ev, target)
+        figures = self._figures(ev, target)
+        self._remember(figures, "explored", max_suppression)
+        return figures
+
+    def _remember(self, f: RiskFigures, source: str, max_suppression: float) -> None:
+        key = (tuple(f.levels.values()), f.target_k, max_suppression)
+        old = self._points.get(key)
+        if old is not None and (old["source"] == "search" or source != "search"):
+            return
+        self._points.pop(key, None)
+        self._points[key] = tradeoff_point(f, source, self.describe(f.levels))
+        while len(self._points) > _MAX_POINTS:
+            self._points.pop(next(iter(self._points)))
+
+    @property
+    def explored(self) -> list[dict[str, Any]]:
+        """The generalizations evaluated so far (by `evaluate`, `search` and the widget), as
+        points of the trade-off chart: levels, their words, k, information loss, suppressed
+        records, whether they meet their target, and ``source`` ("explored" or "search")."""
+        return [dict(p) for p in self._points.values()]
 
     def _figures(self, ev: Evaluation, target: int) -> RiskFigures:
         n = self.encoding.n
@@ -397,6 +496,7 @@ class RiskAssessment:
             ``figures`` after generalization and suppression, the search's cost, and
             whether it is the proven optimum (``complete``).
         """
+        started = time.perf_counter()
         target = self._criteria(k, l, t, max_suppression)
         metric = choice(metric, "metric", ("entropy", "loss"))  # type: ignore[assignment]
         if max_nodes is not None:
@@ -421,14 +521,18 @@ class RiskAssessment:
             return SearchResult(None, None, metric, None, outcome.evaluated,
                                 outcome.lattice_size, outcome.seconds, criteria,
                                 complete=outcome.complete, stopped=outcome.stopped,
-                                strategy=outcome.strategy)
+                                strategy=outcome.strategy,
+                                wall_seconds=time.perf_counter() - started)
         figures = self.evaluate(outcome.levels, k=target, l=l, t=t,
                                 max_suppression=max_suppression)
+        self._remember(figures, "search", max_suppression)
         return SearchResult(
             levels=figures.levels, info_loss=figures.info_loss[metric], metric=metric,
             figures=figures, nodes_evaluated=outcome.evaluated,
             lattice_size=outcome.lattice_size, seconds=outcome.seconds, criteria=criteria,
             complete=outcome.complete, stopped=outcome.stopped, strategy=outcome.strategy,
+            wall_seconds=time.perf_counter() - started,
+            descriptions=self.describe(figures.levels),
         )
 
     def apply(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
@@ -467,22 +571,64 @@ class RiskAssessment:
         return out
 
     def code(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
-             k: int | None = None, max_suppression: float = 0.0, frame_name: str = "df") -> str:
-        """Python code that reproduces `apply(levels, ...)`."""
-        if not isinstance(frame_name, str) or not frame_name.isidentifier():
-            raise ValueError("frame_name must be a Python variable name such as 'df'.")
+             k: int | None = None, max_suppression: float = 0.0,
+             frame_name: str | None = None, hierarchies: str | None = None) -> str:
+        """Python code that reproduces `apply(levels, ...)`, each level explained in a comment.
+
+        Parameters
+        ----------
+        levels, k, max_suppression
+            As for `apply`.
+        frame_name
+            The variable that holds the DataFrame (``"adult"``), or a Python expression
+            (``'data["x"]'``, ``"df.head(100)"``), which the code assigns to ``frame`` first.
+            None: ``df``, and the code says that it stands for the assessed frame.
+        hierarchies
+            A Python expression for the hierarchies passed to `assess_risk` (a variable
+            name such as ``"H"``). None: the folder they were loaded from, or a variable
+            ``hierarchies`` (said in a comment). Not used when every hierarchy was built
+            from the data (the code builds them again).
+
+        Raises
+        ------
+        ValueError
+            `frame_name` or `hierarchies` is not a Python name or expression.
+        """
+        lines = ["import nbaudit", ""]
+        if frame_name is None:
+            name = "df"
+            lines.append("# df: the DataFrame that was assessed (frame_name= names it)")
+        else:
+            expr = _expression(frame_name, "frame_name", "'df', 'adult' or 'data[\"x\"]'")
+            if expr.isidentifier() and not keyword.iskeyword(expr):
+                name = expr
+            else:
+                name = "frame"
+                lines.append(f"frame = {expr}")
         target = self._criteria(k, None, None, max_suppression)
         lv = dict(zip(self.quasi_identifiers, self._levels(levels), strict=True))
-        hier = "" if all(h.kind not in ("user", "arx") for h in self.hierarchies.values()) \
-            else ", hierarchies=hierarchies"
+        words = self.describe(lv)
+        hier = ""
+        if any(h.kind in ("user", "arx") for h in self.hierarchies.values()):
+            if hierarchies is not None:
+                hier = ", hierarchies=" + _expression(hierarchies, "hierarchies", "'H'")
+            elif self.hierarchies_source is not None:
+                hier = f", hierarchies={self.hierarchies_source!r}"
+            else:
+                lines.append("# hierarchies: the dict of hierarchies given to assess_risk")
+                hier = ", hierarchies=hierarchies"
         sens = f", sensitive={self.sensitive!r}" if self.sensitive else ""
-        return (
-            "import nbaudit\n\n"
-            f"risk = nbaudit.assess_risk({frame_name}, quasi_identifiers="
-            f"{self.quasi_identifiers!r}{sens}{hier})\n"
-            f"anonymized = risk.apply({lv!r}, k={target}, "
-            f"max_suppression={max_suppression!r})\n"
-        )
+        lines.append(f"risk = nbaudit.assess_risk({name}, quasi_identifiers="
+                     f"{self.quasi_identifiers!r}{sens}{hier})")
+        lines.append("anonymized = risk.apply(")
+        lines.append("    {")
+        for q, level in lv.items():
+            lines.append(f"        {q!r}: {level},  # {_comment(words[q])}")
+        lines.append("    },")
+        lines.append(f"    k={target},")
+        lines.append(f"    max_suppression={max_suppression!r},")
+        lines.append(")")
+        return "\n".join(lines) + "\n"
 
     def riskiest(self, n: int = 10, levels: Mapping[str, int] | Sequence[int] | None = None,
                  *, k: int | None = None, max_suppression: float = 0.0) -> pd.DataFrame:
@@ -540,10 +686,46 @@ class RiskAssessment:
 
         return risk_markdown(self, search)
 
-    def to_html(self, search: SearchResult | None = None) -> str:
-        from ..reports import markdown_to_html
+    def to_html(self, search: SearchResult | None = None, *, charts: bool = True,
+                include_plotlyjs: bool | str = True) -> str:
+        """The report as one HTML page, with the widget's charts (plotly): the class sizes
+        (under the search's levels when it found some) and the trade-off.
 
-        return markdown_to_html(self.to_markdown(search), "Re-identification risk")
+        `include_plotlyjs=True` embeds plotly.js (works offline); ``"cdn"`` loads it.
+        """
+        from ..reports import risk_html
+
+        return risk_html(self, search, charts=charts, include_plotlyjs=include_plotlyjs)
+
+    def figure(self, kind: Literal["tradeoff", "class_sizes"] = "tradeoff", *,
+               levels: Mapping[str, int] | Sequence[int] | None = None, k: int | None = None,
+               max_suppression: float = 0.0,
+               points: Sequence[Mapping[str, Any]] | None = None) -> Any:
+        """A chart of the widget as a plotly figure.
+
+        Parameters
+        ----------
+        kind
+            ``"tradeoff"``: k against information loss of every generalization evaluated
+            so far (`explored`, or `points`), the Pareto frontier dashed. ``"class_sizes"``:
+            records by class size under `levels` (with `k` and `max_suppression`), beside
+            the data as it is.
+        levels, k, max_suppression
+            The generalization of the class-size chart (default: none).
+        points
+            Points for the trade-off chart instead of `explored` (e.g. the widget's).
+        """
+        from .charts import class_sizes_figure, tradeoff_figure
+
+        kind = choice(kind, "kind", ("tradeoff", "class_sizes"))  # type: ignore[assignment]
+        if kind == "class_sizes":
+            chosen = self.evaluate(levels, k=k, max_suppression=max_suppression,
+                                   closeness=False)
+            return class_sizes_figure(self.now, chosen, self.describe_text(chosen.levels))
+        shown = self.explored if points is None else [dict(p) for p in points]
+        if not shown:
+            shown = [tradeoff_point(self.now, "explored", self.describe(None))]
+        return tradeoff_figure(shown, self.encoding.n)
 
     def to_json(self, search: SearchResult | None = None) -> str:
         from ..reports import provenance
@@ -585,7 +767,10 @@ def assess_risk(
         Columns to protect (diagnosis, income...): l-diversity and t-closeness.
     hierarchies
         Per quasi-identifier: a `Hierarchy`, a DataFrame or dict (value -> generalizations),
-        or the path of an ARX hierarchy CSV. Missing ones are built from the data.
+        or the path of an ARX hierarchy CSV. Or the path of a folder of ARX hierarchy CSVs
+        named ``<column>.csv`` or ``<data>_hierarchy_<column>.csv``. Missing ones are built
+        from the data (numbers: intervals; dates: month, year, decade; codes: masked from
+        the right; categories: rare ones grouped).
     population_size
         Size of the population the data was sampled from, for journalist and marketer risk.
     k
@@ -615,9 +800,13 @@ def assess_risk(
     if population_size is not None and population_size < len(df):
         raise ValueError(f"population_size ({population_size:,}) cannot be smaller than the "
                          f"data ({len(df):,} rows).")
+    source = None
+    if isinstance(hierarchies, (str, pathlib.Path)):  # a folder of ARX hierarchy files
+        source = str(hierarchies)
+        hierarchies = load_hierarchies(hierarchies, qis)
     if hierarchies is not None and not isinstance(hierarchies, Mapping):
-        raise TypeError("hierarchies must be a dict {quasi-identifier: hierarchy}, not "
-                        f"{type(hierarchies).__name__}.")
+        raise TypeError("hierarchies must be a dict {quasi-identifier: hierarchy} or a folder "
+                        f"of ARX hierarchy files, not {type(hierarchies).__name__}.")
     given = dict(hierarchies or {})
     unknown = [c for c in given if c not in qis]
     if unknown:
@@ -631,7 +820,38 @@ def assess_risk(
         except (TypeError, ValueError) as exc:  # which column's hierarchy, then what
             raise type(exc)(f"The hierarchy of {quote_name(q)}: {exc}") from None
     return RiskAssessment(df, qis, sens, built, population_size, min(k, len(df)),
-                          prepared=work)
+                          prepared=work, hierarchies_source=source)
+
+
+def tradeoff_point(f: RiskFigures, source: str, words: Mapping[str, str]) -> dict[str, Any]:
+    """One point of the trade-off chart (JSON-safe; no data values)."""
+    return {"levels": dict(f.levels), "describe": dict(words), "loss": f.information_loss,
+            "k": int(f.k), "suppressed": int(f.suppressed), "satisfied": bool(f.satisfied),
+            "target_k": int(f.target_k), "source": source}
+
+
+def _expression(text: Any, name: str, example: str) -> str:
+    """`text` if it is one line of Python that evaluates to something (a name, ``a["x"]``,
+    ``df.head(100)``), else a ValueError."""
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a Python variable name such as {example}, not "
+                        f"{type(text).__name__}.")
+    expr = text.strip()
+    ok = bool(expr) and "\n" not in expr and "\r" not in expr
+    if ok:
+        try:
+            ast.parse(expr, mode="eval")
+        except SyntaxError:
+            ok = False
+    if not ok:
+        raise ValueError(f"{name} must be a Python variable name or expression such as "
+                         f"{example}, not {text[:60]!r}.")
+    return expr
+
+
+def _comment(text: str) -> str:
+    """Text safe on one comment line."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]+", " ", text).strip()
 
 
 def _columns(df: pd.DataFrame, names: Any, what: str) -> list[Any]:
@@ -674,4 +894,5 @@ def _prepared(df: pd.DataFrame, names: list[Any]) -> pd.DataFrame:
     return work
 
 
-__all__ = ["METRICS", "RiskAssessment", "RiskFigures", "SearchResult", "assess_risk"]
+__all__ = ["INFO_LOSS_LABEL", "METRICS", "RiskAssessment", "RiskFigures", "SearchResult",
+           "assess_risk"]

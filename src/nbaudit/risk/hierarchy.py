@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import pathlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,34 +117,56 @@ class Hierarchy:
     kind
         How it was made: ``"user"``, ``"arx"``, ``"interval"``, ``"date"``, ``"mask"`` or
         ``"category"``.
+    descriptions
+        Words for each level ("as is", "10-year intervals", "first 3 digits", "suppressed"),
+        set by the builders; empty for hierarchies from files, dicts and frames, whose words
+        `describe_level` derives from the table. They never quote an original value.
     """
 
     table: pd.DataFrame
     kind: str = "user"
+    descriptions: tuple[str, ...] = ()
 
     @property
     def max_level(self) -> int:
         return self.table.shape[1] - 1
 
     def describe_level(self, level: int) -> str:
-        """Short words for what a level does (for the widget's controls)."""
+        """What a level does, in words ("as is", "10-year intervals", "first 3 digits",
+        "rare values grouped", "suppressed"): for the widget's controls, the reports and the
+        comments of `RiskAssessment.code`.
+
+        Never quotes an original value (the column may be personal data): examples are only
+        given of generalized forms, and for values kept as they are only their number.
+        """
+        if not 0 <= int(level) <= self.max_level:
+            raise ValueError(f"Level {level} does not exist: the hierarchy has levels 0 to "
+                             f"{self.max_level}.")
+        level = int(level)
         if level == 0:
-            return "original"
+            return "as is"
+        if len(self.descriptions) == self.max_level + 1:
+            return self.descriptions[level]
         values = self.table.iloc[:, level]
         if values.nunique() == 1 and str(values.iloc[0]) == "*":
-            return "* (suppressed)"
-        # Examples only of generalized forms: a level that keeps some original values (the
-        # most frequent categories) must not quote them, since the column may be personal.
+            return "suppressed"
         # One hash lookup over object arrays (Arrow strings' isin loops in Python).
         originals = pd.Index(self.table.iloc[:, 0].to_numpy(dtype=object), dtype=object)
         is_original = originals.get_indexer(values.to_numpy(dtype=object)) >= 0
-        generalized = values[~is_original].drop_duplicates().head(3).tolist()
+        generalized = values[~is_original].drop_duplicates()
         kept = int(is_original.sum())
-        if not generalized:
-            return f"{values.nunique()} groups"
-        examples = ", ".join(str(v) for v in generalized[:3])
+        width = _interval_width(generalized.tolist())
         note = f" ({kept:,} values kept as they are)" if kept else ""
-        return f"{values.nunique()} groups, e.g. {examples}{note}"
+        if width is not None:
+            return f"intervals of {_fmt(width)}{note}"
+        if not len(generalized):
+            return f"{values.nunique():,} groups"
+        examples = ", ".join(_one_line(v) for v in generalized.head(3).tolist())
+        return f"{values.nunique():,} groups, e.g. {examples}{note}"
+
+    def describe_levels(self) -> list[str]:
+        """`describe_level` of every level, from 0 to `max_level`."""
+        return [self.describe_level(i) for i in range(self.max_level + 1)]
 
     # -- constructors --------------------------------------------------------------------
     @classmethod
@@ -253,16 +276,47 @@ class Hierarchy:
         return _categories(series)
 
 
-def _distinct_levels(table: pd.DataFrame) -> pd.DataFrame:
+def _distinct_levels(table: pd.DataFrame, names: Sequence[str]) -> tuple[pd.DataFrame,
+                                                                          tuple[str, ...]]:
     """Drop levels that group exactly like the level before (nested levels with as many
-    groups are the same partition)."""
+    groups are the same partition), with their descriptions (`names`, one per level)."""
     last = table.shape[1] - 1
     # Of two levels with as many groups, keep the later one (so that '*' stays the top).
     keep = [0] + [c for c in range(1, last) if table[c].nunique() != table[c + 1].nunique()
                   and table[c].nunique() != table[0].nunique()] + ([last] if last else [])
     out = table[keep]
     out.columns = range(len(keep))
-    return out
+    return out, tuple(names[c] for c in keep)
+
+
+_INTERVAL = re.compile(r"^\s*[\[(]?\s*(-?\d+(?:\.\d+)?)\s*(?:-|,|\.\.|to)\s*"
+                       r"(-?\d+(?:\.\d+)?)\s*([\])]?)\s*$")
+
+
+def _interval_width(labels: list[Any]) -> float | None:
+    """The common width of interval labels ("[30, 40)", "30-34" inclusive), if they all
+    are intervals of one width; None otherwise."""
+    widths = set()
+    for label in labels:
+        if label == "*":
+            continue
+        m = _INTERVAL.match(str(label))
+        if not m:
+            return None
+        lo, hi, close = float(m.group(1)), float(m.group(2)), m.group(3)
+        half_open = close == ")" or "," in str(label)
+        inclusive_ints = not half_open and lo.is_integer() and hi.is_integer()
+        widths.add(hi - lo + (1 if inclusive_ints else 0))
+    if len(widths) == 1:
+        (width,) = widths
+        return width if width > 0 else None
+    return None
+
+
+def _one_line(value: Any, limit: int = 40) -> str:
+    """A generalized label as one short line (labels of user hierarchies are free text)."""
+    text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", str(value)).strip()
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _with_missing(table: pd.DataFrame, has_missing: bool) -> pd.DataFrame:
@@ -295,31 +349,41 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+def _years(name: Any) -> bool:
+    """Whether a numeric column counts years (an age): its intervals are "10-year"."""
+    return bool(re.search(r"(?:^|[^a-z])(age|years?|yrs?)(?:$|[^a-z])", str(name).lower()))
+
+
 def _intervals(series: pd.Series) -> Hierarchy:
     values = pd.to_numeric(series, errors="coerce")
     finite = values[np.isfinite(values.astype(float))] if len(values) else values
     distinct = pd.unique(finite.dropna())
     if len(distinct) == 0:
         table = pd.DataFrame({0: [MISSING], 1: ["*"]})
-        return Hierarchy(table, "interval")
+        return Hierarchy(table, "interval", ("as is", "suppressed"))
     lo, hi = float(np.min(distinct)), float(np.max(distinct))
     span = max(hi - lo, 1.0)
     width = _nice(span / 20)
     columns = [value_keys(distinct)]
+    names = ["as is"]
+    years = _years(series.name)
     while True:
         origin = math.floor(lo / width) * width
         starts = origin + np.floor((distinct - origin) / width) * width
         columns.append([f"[{_fmt(s)}, {_fmt(s + width)})" for s in starts])
+        names.append(f"{_fmt(width)}-year intervals" if years else f"intervals of {_fmt(width)}")
         if width >= span:
             break
         width = _coarser(width)
     columns.append(["*"] * len(distinct))
+    names.append("suppressed")
     table = pd.DataFrame({i: col for i, col in enumerate(columns)})
     has_missing = series.isna().any() or len(finite) < len(values.dropna())
     extra = series[~series.isna() & ~np.isfinite(values.astype(float))]
     for v in pd.unique(extra):  # inf and -inf: their own value up to '*'
         table.loc[len(table)] = [value_key(v)] + [value_key(v)] * (table.shape[1] - 2) + ["*"]
-    return Hierarchy(_with_missing(_distinct_levels(table), has_missing), "interval")
+    table, described = _distinct_levels(table, names)
+    return Hierarchy(_with_missing(table, has_missing), "interval", described)
 
 
 # Written date formats tried in order when a text column may hold dates (birth dates are
@@ -360,7 +424,9 @@ def _dates(series: pd.Series, parsed_text: bool = False,
         .map(lambda s: s if s == "*" else f"{s}s").to_numpy(),
         5: ["*"] * len(frame),
     })
-    return Hierarchy(_with_missing(_distinct_levels(table), series.isna().any()), "date")
+    table, names = _distinct_levels(table, ("as is", "day", "month", "year", "decade",
+                                            "suppressed"))
+    return Hierarchy(_with_missing(table, series.isna().any()), "date", names)
 
 
 def _mask(series: pd.Series) -> Hierarchy:
@@ -371,33 +437,135 @@ def _mask(series: pd.Series) -> Hierarchy:
     width = int(lengths.max())
     stars = np.array(["*" * i for i in range(width + 1)], dtype=object)
     columns = [keys.tolist()]
+    digits = bool(keys.str.fullmatch(r"[0-9]+").all())
+    same_length = int(lengths.min()) == width
+    what = "digits" if digits else "characters"
+    names = ["as is"]
     for n in range(1, width):  # the last n characters masked (all of a shorter value)
         kept = pc.utf8_slice_codeunits(text, 0, -n).to_numpy(zero_copy_only=False)
         columns.append((kept.astype(object) + stars[np.minimum(n, lengths)]).tolist())
+        if same_length:
+            names.append(f"first {what[:-1]}" if width - n == 1 else
+                         f"first {width - n} {what}")
+        else:
+            names.append(f"last {n} {what[:-1] if n == 1 else what} masked")
     columns.append(["*"] * len(keys))
+    names.append("suppressed")
     table = pd.DataFrame({i: c for i, c in enumerate(columns)})
-    return Hierarchy(_with_missing(_distinct_levels(table), series.isna().any()), "mask")
+    table, described = _distinct_levels(table, names)
+    return Hierarchy(_with_missing(table, series.isna().any()), "mask", described)
 
 
-def _categories(series: pd.Series, keep: int = 8) -> Hierarchy:
+OTHER = "(other)"  # the label of grouped categories (parenthesized, like MISSING: not a value)
+RARE_SHARE = 0.05  # categories held by fewer rows than this share are grouped first
+
+
+def _categories(series: pd.Series, keep: int = 8, rare: float = RARE_SHARE) -> Hierarchy:
+    """Categories: the `keep` most frequent kept (a long tail merged), then the rare ones
+    (under `rare` of the rows) grouped, then ``*``.
+
+    Only counts decide, and the descriptions name the rule, never a category.
+    """
     counts = series.value_counts(dropna=True)  # most frequent first
     keys = list(pd.unique(np.array(value_keys(counts.index), dtype=object)))
+    if not keys:
+        return Hierarchy(pd.DataFrame({0: [MISSING], 1: ["*"]}), "category",
+                         ("as is", "suppressed"))
+    per_key = pd.Series(counts.to_numpy(), index=value_keys(counts.index)).groupby(
+        level=0, sort=False).sum()
+    share_of = (per_key / max(1, int(counts.sum()))).reindex(keys).to_numpy()
     # Mostly-unique values (names, emails, IDs chosen as quasi-identifiers): keeping the
     # most frequent ones would keep raw identifiers, so such columns go straight to '*'.
     identifying = len(keys) > keep + 1 and len(keys) > 0.5 * max(1, int(counts.sum()))
-    if len(keys) > keep + 1 and not identifying:  # top categories kept, the long tail merged
+    columns: list[list[str]] = [keys]
+    names = ["as is"]
+    if not identifying:
         top = set(keys[:keep])
-        level1 = [k if k in top else "Other" for k in keys]
-        table = pd.DataFrame({0: keys, 1: level1, 2: ["*"] * len(keys)})
-    else:
-        table = pd.DataFrame({0: keys, 1: ["*"] * len(keys)}) if keys else \
-            pd.DataFrame({0: [MISSING], 1: ["*"]})
-    return Hierarchy(_with_missing(table, series.isna().any()), "category")
+        if len(keys) > keep + 1:  # top categories kept, the long tail merged
+            columns.append([k if k in top else OTHER for k in keys])
+            names.append(f"{keep} most frequent kept, the rest grouped as {OTHER}")
+        frequent = {k for k, sh in zip(keys, share_of, strict=True) if sh >= rare} & top
+        n_rare = len(keys) - len(frequent)
+        if frequent and n_rare >= 2:  # some groups stay, at least two values merge
+            columns.append([k if k in frequent else OTHER for k in keys])
+            beyond = f" or beyond the {keep} most frequent" if len(keys) > keep + 1 else ""
+            names.append(f"grouped: values under {rare:.0%} of rows{beyond} → {OTHER}")
+    columns.append(["*"] * len(keys))
+    names.append("suppressed")
+    table = pd.DataFrame({i: c for i, c in enumerate(columns)})
+    table, described = _distinct_levels(table, names)
+    return Hierarchy(_with_missing(table, series.isna().any()), "category", described)
 
 
 def names_count(widths: set[int]) -> str:
     """``2 and 3`` for the level counts found in a hierarchy dict (widths minus the value)."""
     return " and ".join(str(w - 1) for w in sorted(widths))
+
+
+def hierarchy_files(folder: str | pathlib.Path, columns: Sequence[Any]) -> dict[Any, pathlib.Path]:
+    """The ARX hierarchy file of each of `columns` found in `folder`.
+
+    A column's file is ``<column>.csv``, or ARX's ``<dataset>_hierarchy_<column>.csv``
+    (``adult_hierarchy_age.csv``). Columns without a file are left out (their hierarchies
+    are built from the data).
+
+    Raises
+    ------
+    HierarchyFileError
+        `folder` is not a folder, two files match one column, or no file matches any column.
+    """
+    if not isinstance(folder, (str, pathlib.Path)):
+        raise TypeError(f"A hierarchy folder is a path, not {type(folder).__name__}.")
+    root = pathlib.Path(folder).expanduser()
+    shown = repr(root.name or str(root))[:80]
+    if not root.is_dir():
+        what = "is a file, not a folder" if root.is_file() else "does not exist"
+        raise HierarchyFileError(f"The hierarchy folder {shown} {what}: give a folder of ARX "
+                                 "hierarchy CSVs named <column>.csv or "
+                                 "<data>_hierarchy_<column>.csv.")
+    files = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    found: dict[Any, pathlib.Path] = {}
+    for column in columns:
+        name = str(column)
+        if not name or "/" in name or "\\" in name:
+            continue
+        exact = [p for p in files if p.stem == name]
+        matches = exact or [p for p in files if p.stem.endswith(f"hierarchy_{name}")]
+        if len(matches) > 1:
+            raise HierarchyFileError(
+                f"{len(matches)} files in the hierarchy folder match the column "
+                f"{_one_line(name, 60)!r} ({', '.join(repr(p.name) for p in matches[:4])}): "
+                "keep one, or pass a dict of hierarchies.")
+        if matches:
+            found[column] = matches[0]
+    if not found:
+        expected = ", ".join(f"{_one_line(c, 30)}.csv" for c in list(columns)[:5])
+        raise HierarchyFileError(
+            f"No file in the hierarchy folder {shown} is named after a quasi-identifier: "
+            f"expected e.g. {expected} or <data>_hierarchy_<column>.csv.")
+    return found
+
+
+def load_hierarchies(folder: str | pathlib.Path,
+                     columns: Sequence[Any]) -> dict[Any, Hierarchy]:
+    """The ARX hierarchies in `folder` of those `columns` that have a file.
+
+    See `hierarchy_files` for the file names. ``assess_risk(df, qis, hierarchies=folder)``
+    does the same.
+
+    Examples
+    --------
+    >>> load_hierarchies("hierarchies/", ["age", "sex"])  # doctest: +SKIP
+    {'age': Hierarchy(...), 'sex': Hierarchy(...)}
+    """
+    out = {}
+    for column, path in hierarchy_files(folder, columns).items():
+        try:
+            out[column] = Hierarchy.from_csv(path)
+        except HierarchyFileError as exc:
+            raise HierarchyFileError(f"The hierarchy of {_one_line(column, 60)!r}: {exc}") \
+                from None
+    return out
 
 
 def as_hierarchy(spec: Any, series: pd.Series) -> Hierarchy:

@@ -9,7 +9,7 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from ..config import settings
-from ..pii.scan import PiiScan, StaleScanError, scan_pii
+from ..pii.scan import PiiScan, StaleScanError, scan_pii, whole_number
 from ._base import AuditWidget, bundle
 from .risk import ReidRiskWidget
 
@@ -27,8 +27,10 @@ class PiiScanWidget(AuditWidget):
     summary = traitlets.Dict(help="PiiScan.to_dict(): the inventory, no cell values.").tag(
         sync=True
     )
-    page = traitlets.Int(0, help="Page of the cell table (set by the browser).").tag(sync=True)
-    page_size = traitlets.Int(20, help="Rows per page.").tag(sync=True)
+    page = traitlets.Int(0, help="Page of the cell table, from 0 (set by the browser; past "
+                         "either end, the nearest page is shown).").tag(sync=True)
+    page_size = traitlets.Int(20, help="Rows per page (the browser offers 20, 50, 100 and "
+                              "200; any value is clamped to 1-500).").tag(sync=True)
     flagged_rows_only = traitlets.Bool(False, help="Only rows with PII in the table.").tag(
         sync=True
     )
@@ -43,6 +45,12 @@ class PiiScanWidget(AuditWidget):
     )
 
     scan: PiiScan | None = None  # the result shown (kernel side only, never synced)
+    #: Page sizes the browser offers (the trait takes any size from 1 to `MAX_PAGE_SIZE`).
+    PAGE_SIZES = (20, 50, 100, 200)
+    MAX_PAGE_SIZE = 500
+
+    #: How the user named the scanned frame (set by %pii_scan), for the Reproduce code.
+    frame_name: str | None = None
 
     def __init__(self, scan: PiiScan | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("page_size", settings.page_size)
@@ -89,7 +97,10 @@ class PiiScanWidget(AuditWidget):
     # -- browser interactions ------------------------------------------------------------
     @traitlets.observe("page", "page_size", "flagged_rows_only", "cell_columns")
     def _on_view_change(self, _change: dict[str, Any]) -> None:
-        self._publish_page()
+        if not self._quiet:
+            self._publish_page()
+
+    _quiet = False  # set while `_handle_find_row` moves `page` itself
 
     def _valid_columns(self) -> list[str] | None:
         if self.scan is None or not self.cell_columns:
@@ -98,10 +109,11 @@ class PiiScanWidget(AuditWidget):
         chosen = [c for c in self.cell_columns if c in known]
         return chosen or None
 
-    def _publish_page(self, reveal: bool = False) -> dict[str, Any] | None:
+    def _publish_page(self, reveal: bool = False,
+                      row: int | None = None) -> dict[str, Any] | None:
         if self.scan is None:
             return None
-        size = min(max(1, int(self.page_size)), 500)
+        size = min(max(1, int(self.page_size)), self.MAX_PAGE_SIZE)
         try:
             data = self.scan.page(
                 self.page,
@@ -109,6 +121,7 @@ class PiiScanWidget(AuditWidget):
                 reveal=reveal,
                 columns=self._valid_columns(),
                 flagged_rows_only=self.flagged_rows_only,
+                row=row,
             )
         except StaleScanError as exc:
             # No page from a frame the labels no longer fit: say so, show nothing.
@@ -118,6 +131,33 @@ class PiiScanWidget(AuditWidget):
         if not reveal:
             self.page_data = data
         return data
+
+    def _handle_find_row(self, content: dict[str, Any]) -> None:
+        """"Find a row": show the page that holds row position ``content["row"]``.
+
+        A row that does not exist is refused with a message (type ``found``, ``error`` set);
+        the page on screen stays."""
+        if self.scan is None:
+            return
+        row = content.get("row")
+        try:
+            if isinstance(row, str) and row.strip().lstrip("-").isdigit():
+                row = int(row.strip())
+            row = whole_number(row, "row", "a row position (the # column)", 0)
+            self.scan.page(0, 1, columns=self._valid_columns(), row=row)  # in range?
+        except ValueError as exc:
+            self.send({"type": "found", "row": None, "found": False, "error": str(exc)})
+            return
+        published = self._publish_page(row=row)
+        if published is None:
+            return
+        self._quiet = True
+        try:
+            self.page = published["page"]
+        finally:
+            self._quiet = False
+        self.send({"type": "found", "row": row, "found": published["found_row"] == row,
+                   "page": published["page"], "error": ""})
 
     def _handle_reveal(self, content: dict[str, Any]) -> None:
         # Raw values for the page on screen only, as a message: never a synced trait.
@@ -138,7 +178,7 @@ class PiiScanWidget(AuditWidget):
         sensitive = [c.name for c in self.scan.columns
                      if c.role == "sensitive" and c.entity != "SECRET" and c.name in frame.columns]
         self.reid = ReidRiskWidget.from_frame(frame, [q for q in qis if q in frame.columns],
-                                              sensitive)
+                                              sensitive, frame_name=self.frame_name)
         self.reid.egress_scan = self.scan
 
     def report_markdown(self) -> str:

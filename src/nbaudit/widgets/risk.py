@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pathlib
 import threading
+import time
 from typing import Any
 
 import pandas as pd
@@ -11,31 +14,35 @@ import traitlets
 from ..pii.masking import mask_value
 from ..risk import RiskAssessment, assess_risk
 from ..risk._checks import share, whole_number
-from ..risk.assess import SearchResult
+from ..risk.assess import INFO_LOSS_LABEL, SearchResult, tradeoff_point
+from ..risk.hierarchy import MISSING
 from ._base import AuditWidget, bundle, log
 
 _MAX_EXPLORED = 400  # points kept on the trade-off chart
 _LARGE_LATTICE = 20_000  # above this many generalizations the widget warns before a search
 
 
-def _point(figures: dict[str, Any], source: str) -> dict[str, Any]:
-    return {
-        "levels": figures["levels"],
-        "loss": figures["info_loss"].get("entropy_share", 0.0),
-        "entropy": figures["info_loss"].get("entropy", 0.0),
-        "k": figures["k"],
-        "suppressed": figures["suppressed"],
-        "satisfied": figures["satisfied"],
-        "source": source,
-    }
+def _find_scan(frame: pd.DataFrame) -> Any:
+    """A live PII scan of this very frame, if the user ran one (no second scan)."""
+    from ..pii.scan import live_scans
+
+    for scan in live_scans():
+        if scan.frame is frame:
+            return scan
+    return None
 
 
 class ReidRiskWidget(AuditWidget):
     """Explore generalizations of the quasi-identifiers and what they cost.
 
     The browser writes `levels`, `max_suppression`, `target_k` and `quasi_identifiers`;
-    the kernel answers with `current` (figures under those choices). Nothing here holds a
-    record's values: the riskiest combinations are masked at level 0.
+    the kernel answers with `current` (figures under those choices).
+
+    Values shown (the riskiest combinations) follow one rule, the PII widget's: a value is
+    masked, as the Cells tab masks it, where it would appear as it is in the data (level 0,
+    or a category a level keeps) in a column a scan flagged as personal data; generalized
+    values ("[30, 40)", "123**", "(other)") are shown. The scan is the PII widget's, a live
+    scan of the same frame, or a scan of the quasi-identifier columns made here.
     """
 
     _esm = bundle("reid_risk")
@@ -63,8 +70,19 @@ class ReidRiskWidget(AuditWidget):
         "generalization found so far.").tag(sync=True)
     search_nodes = traitlets.Int(100_000, help="Node budget of the search.").tag(sync=True)
 
+    frame_name = traitlets.Unicode(
+        "df", help="The variable (or expression) holding the frame, for the Reproduce code."
+    ).tag(sync=True)
+    frame_named = traitlets.Bool(
+        False, help="Whether frame_name was given (else the code says `df` stands for it)."
+    ).tag(sync=True)
+
     risk: RiskAssessment | None = None
     frame: pd.DataFrame | None = None
+    hierarchies_name: str | None = None
+    _scan: Any = None
+    _originals: dict[str, dict[str, int]] | None = None
+    _search_started = 0.0
     _hierarchies: dict[str, Any] | None = None
     _population: int | None = None
     _busy = False
@@ -81,22 +99,85 @@ class ReidRiskWidget(AuditWidget):
     def from_frame(cls, df: pd.DataFrame, quasi_identifiers: list[str],
                    sensitive: list[str] | None = None, hierarchies: dict[str, Any] | None = None,
                    population_size: int | None = None, k: int = 5,
-                   max_suppression: float = 0.04) -> ReidRiskWidget:
-        """Assess `df` and show the explorer."""
+                   max_suppression: float = 0.04, *, frame_name: str | None = None,
+                   hierarchies_name: str | None = None, scan: Any = None) -> ReidRiskWidget:
+        """Assess `df` and show the explorer.
+
+        Parameters
+        ----------
+        df, quasi_identifiers, sensitive, hierarchies, population_size, k
+            As for `nbaudit.assess_risk` (`hierarchies` may be a folder of ARX files).
+        max_suppression
+            The suppression budget the explorer starts with.
+        frame_name
+            The variable (or expression) that holds `df`, used by the Reproduce code
+            (``%reid_risk adult`` passes ``"adult"``). None: the code says ``df`` and that it
+            stands for the frame given here.
+        hierarchies_name
+            The variable holding `hierarchies`, for the Reproduce code.
+        scan
+            The `PiiScan` of `df` whose flagged columns are masked where their values appear
+            as they are. None: a live scan of `df`, else a scan of the quasi-identifiers.
+        """
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"The risk explorer needs a pandas DataFrame, not "
                             f"{type(df).__name__}.")
         k = whole_number(k, "k", 1, "5")
         max_suppression = share(max_suppression, "max_suppression (a share of records)",
                                 "0.04 for 4%")
+        risk = assess_risk(df, quasi_identifiers, sensitive, hierarchies,
+                           population_size=population_size, k=k)
+        if frame_name is not None:  # checked before anything is shown
+            risk.code(frame_name=frame_name, hierarchies=hierarchies_name)
         widget = cls(columns=[str(c) for c in df.columns], target_k=k,
-                     max_suppression=max_suppression)
+                     max_suppression=max_suppression, frame_name=frame_name or "df",
+                     frame_named=frame_name is not None)
         widget.frame = df
-        widget._hierarchies = dict(hierarchies or {})
+        widget.hierarchies_name = hierarchies_name
+        if isinstance(hierarchies, str | pathlib.Path):
+            widget._hierarchies = dict(risk.hierarchies)  # loaded once from the folder
+        else:
+            widget._hierarchies = dict(hierarchies or {})
         widget._population = population_size
-        widget.show(assess_risk(df, quasi_identifiers, sensitive, hierarchies,
-                                population_size=population_size, k=k))
+        widget._scan = scan if scan is not None else _find_scan(df)
+        widget.show(risk)
         return widget
+
+    # The scan whose flagged columns are masked: the PII widget sets `egress_scan` after
+    # building this widget, and the values on screen are masked again under its flags.
+    @property
+    def egress_scan(self) -> Any:
+        return self.__dict__.get("_egress_scan")
+
+    @egress_scan.setter
+    def egress_scan(self, scan: Any) -> None:
+        self.__dict__["_egress_scan"] = scan
+        if scan is not None and scan is not self._scan:
+            self._scan = scan
+            self._originals = None
+            self._recompute()
+
+    def _flagged(self) -> dict[str, str]:
+        """Quasi-identifier -> entity, for those the scan flagged as personal data."""
+        assert self.risk is not None
+        qis = self.risk.quasi_identifiers
+        if self._scan is None and self.frame is not None:  # never scanned: the QIs only
+            from ..pii.scan import scan_pii
+
+            try:
+                self._scan = scan_pii(self.frame, columns=list(qis))
+            except (TypeError, ValueError):
+                self._scan = None
+        scan = self._scan
+        if scan is None:  # could not be scanned: every quasi-identifier counts as personal
+            return {q: "QUASI_IDENTIFIER" for q in qis}
+        names = list(scan.frame.columns)
+        out = {}
+        for c in scan.columns:
+            name = names[c.position] if c.position < len(names) else c.name
+            if c.entity != "NONE" and name in qis:
+                out[name] = c.entity
+        return out
 
     def show(self, risk: RiskAssessment) -> None:
         self.cancel_search()  # a search of the previous assessment must not land here
@@ -109,8 +190,7 @@ class ReidRiskWidget(AuditWidget):
                 "quasi_identifiers": [
                     {"name": q, "max_level": risk.hierarchies[q].max_level,
                      "kind": risk.hierarchies[q].kind,
-                     "levels": [risk.hierarchies[q].describe_level(i)
-                                for i in range(risk.hierarchies[q].max_level + 1)]}
+                     "levels": risk.hierarchies[q].describe_levels()}
                     for q in risk.quasi_identifiers
                 ],
                 "sensitive": risk.sensitive,
@@ -119,6 +199,7 @@ class ReidRiskWidget(AuditWidget):
                 "lattice_size": risk.lattice_size,
                 "search_note": self._search_note(risk),
             }
+            self._originals = None
             self.now = risk.now.to_dict()
             self.levels = {q: 0 for q in risk.quasi_identifiers}
             self.explored = []
@@ -189,9 +270,12 @@ class ReidRiskWidget(AuditWidget):
         self.error = ""
         current = figures.to_dict()
         current["riskiest"] = self._riskiest(levels, k)
+        current["describe"] = self.risk.describe(levels)
         self.current = current
-        self.code = self.risk.code(levels, k=k, max_suppression=self.max_suppression)
-        self._remember(_point(current, "explored"))
+        self.code = self.risk.code(levels, k=k, max_suppression=self.max_suppression,
+                                   frame_name=self.frame_name if self.frame_named else None,
+                                   hierarchies=self.hierarchies_name)
+        self._remember(tradeoff_point(figures, "explored", current["describe"]))
 
     def _remember(self, point: dict[str, Any]) -> None:
         kept = [p for p in self.explored if p["levels"] != point["levels"]
@@ -201,20 +285,67 @@ class ReidRiskWidget(AuditWidget):
         self.explored = (kept + [point])[-_MAX_EXPLORED:]
 
     def _riskiest(self, levels: dict[str, int], k: int, n: int = 8) -> list[dict[str, Any]]:
-        """The smallest classes left, with level-0 values masked (they single people out)."""
+        """The smallest classes left, with their values at the chosen levels; masked, as the
+        Cells tab masks them, where an original value of a flagged column would appear.
+
+        A masked value comes with ``hint``, its nearest generalization that is not an
+        original value ("[30, 35)", "123**"; safe by construction), so that masked rows
+        still differ; rows that look the same are merged (``classes`` counts them).
+        """
         assert self.risk is not None
         table = self.risk.riskiest(n, levels, k=k, max_suppression=self.max_suppression)
-        rows = []
+        flagged = self._flagged()
+        rows: list[dict[str, Any]] = []
+        seen: dict[tuple[Any, ...], dict[str, Any]] = {}
         for record in table.to_dict("records"):
             cells = []
-            for q in self.risk.quasi_identifiers:
+            for i, q in enumerate(self.risk.quasi_identifiers):
                 value = str(record[q])
-                few = len(self.risk.encoding.attributes[
-                    self.risk.quasi_identifiers.index(q)].labels[0]) <= 12
-                shown = value if levels[q] > 0 or few else mask_value(value, "QUASI_IDENTIFIER")
-                cells.append({"name": q, "value": shown})
-            rows.append({"values": cells, "records": int(record["records"])})
+                entity = flagged.get(q)
+                masked = entity is not None and value not in ("*", MISSING) and (
+                    levels[q] == 0 or value in self._original_codes(i))
+                cell: dict[str, Any] = {"name": q, "value": value, "masked": masked}
+                if masked and entity:
+                    cell["value"] = mask_value(value, entity)
+                    hint = self._nearest_generalization(i, value, levels[q])
+                    if hint:
+                        cell["hint"] = hint
+                cells.append(cell)
+            key = tuple((c["value"], c.get("hint")) for c in cells) + (int(record["records"]),)
+            if key in seen:
+                seen[key]["classes"] += 1
+                continue
+            row = {"values": cells, "records": int(record["records"]), "classes": 1}
+            seen[key] = row
+            rows.append(row)
         return rows
+
+    def _original_codes(self, i: int) -> dict[str, int]:
+        """Original value (text) -> its code, of quasi-identifier `i` (cached)."""
+        assert self.risk is not None
+        if self._originals is None:
+            self._originals = {}
+        q = self.risk.quasi_identifiers[i]
+        if q not in self._originals:
+            labels = self.risk.encoding.attributes[i].labels[0]
+            self._originals[q] = {str(v): c for c, v in enumerate(labels)}
+        return self._originals[q]
+
+    def _nearest_generalization(self, i: int, value: str, level: int) -> str:
+        """The first label above `level` of `value` that is not an original value nor '*'."""
+        assert self.risk is not None
+        codes = self._original_codes(i)
+        code = codes.get(value)
+        if code is None:
+            return ""
+        attr = self.risk.encoding.attributes[i]
+        for higher in range(level + 1, attr.max_level + 1):
+            label = str(attr.labels[higher][attr.maps[higher][code]])
+            if label == "*":
+                return ""
+            if label not in codes:
+                return label
+        return ""
 
     def _search_note(self, risk: RiskAssessment) -> str:
         """Said before a search starts, when the lattice is large (known from the heights)."""
@@ -254,6 +385,7 @@ class ReidRiskWidget(AuditWidget):
         k = min(max(1, int(self.target_k)), risk.encoding.n)
         cancel = threading.Event()
         self._search_cancel = cancel
+        self._search_started = time.perf_counter()
         self.status = "running"
         self.progress = 0.0
         self.progress_message = "searching the lattice"
@@ -287,10 +419,14 @@ class ReidRiskWidget(AuditWidget):
 
     def _finish_search(self, result: SearchResult) -> None:
         with self._lock:
+            if self._search_started:  # the time the user waited, from the click
+                result = dataclasses.replace(
+                    result, wall_seconds=max(result.wall_seconds,
+                                             time.perf_counter() - self._search_started))
             self.search_result = result.to_dict()
             self._last_search = result
             if result.figures is not None:
-                self._remember(_point(result.figures.to_dict(), "search"))
+                self._remember(tradeoff_point(result.figures, "search", result.descriptions))
                 self.levels = dict(result.levels or {})
             self.progress = 1.0
             self.status = "ready"
@@ -331,11 +467,23 @@ class ReidRiskWidget(AuditWidget):
                                     max_suppression=self.max_suppression)
         text = risk_markdown(self.risk, self._last_search)
         if any(self._clean_levels().values()):
-            levels = levels_md(self._clean_levels())  # column names escaped
+            # Column names and words escaped.
+            levels = levels_md(self._clean_levels(), self.risk.describe(self._clean_levels()))
             text += (f"\n\nChosen in the explorer: {levels}; k={chosen.k}, "
-                     f"{chosen.suppressed:,} records suppressed, information loss "
-                     f"{chosen.info_loss.get('entropy_share', 0):.1%}.")
+                     f"{chosen.suppressed:,} records suppressed, {INFO_LOSS_LABEL} "
+                     f"{chosen.information_loss:.1%}.")
         return text
+
+    def figure(self, kind: str = "tradeoff") -> Any:
+        """A chart of the explorer as a plotly figure: ``"tradeoff"`` (the points on the
+        widget's chart) or ``"class_sizes"`` (under the chosen levels)."""
+        if self.risk is None:
+            raise ValueError("No assessment yet.")
+        k = min(max(1, int(self.target_k)), self.risk.encoding.n)
+        if kind == "class_sizes":
+            return self.risk.figure("class_sizes", levels=self._clean_levels(), k=k,
+                                    max_suppression=self.max_suppression)
+        return self.risk.figure(kind, points=self.explored)  # type: ignore[arg-type]
 
     def _handle_apply_point(self, content: dict[str, Any]) -> None:
         levels = content.get("levels")
