@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._checks import choice, probability, shown, type_name, whole_number
+from .._checks import seed as check_seed
 from ..reports import escape_html, names_text, quote_name
-from ._checks import choice, probability, shown, type_name, whole_number
-from ._checks import seed as check_seed
 
 if TYPE_CHECKING:
     from .mitigation import Mitigation

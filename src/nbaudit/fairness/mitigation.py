@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._checks import choice, type_name
-from ._checks import seed as check_seed
+from .._checks import choice, type_name
+from .._checks import seed as check_seed
 
 if TYPE_CHECKING:
     from .audit import FairnessAudit

@@ -18,8 +18,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._checks import choice, seconds, whole_number
+from .._checks import probability as share
 from ..reports import names_text, quote_name
-from ._checks import choice, seconds, share, whole_number
 from .hierarchy import Hierarchy, as_hierarchy, load_hierarchies, prepare_column
 from .lattice import EXHAUSTIVE_NODES, METRICS, Encoding, Evaluation
 

@@ -11,9 +11,10 @@ from typing import Any
 import pandas as pd
 import traitlets
 
+from .._checks import probability as share
+from .._checks import whole_number
 from ..pii.masking import mask_value
 from ..risk import RiskAssessment, assess_risk
-from ..risk._checks import share, whole_number
 from ..risk.assess import INFO_LOSS_LABEL, SearchResult, tradeoff_point
 from ..risk.hierarchy import MISSING
 from ._base import AuditWidget, bundle, log

@@ -1,5 +1,5 @@
-"""Checks of the fairness API's arguments: a message that says what to do, naming the
-argument and its type, never a value of the data."""
+"""Checks of the public API's arguments (risk, fairness): a message that says what to do,
+naming the argument and its type, never a value of the data."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def whole_number(value: Any, name: str, minimum: int, example: str,
         raise ValueError(f"{name} must be at least {minimum:,}, not {int(number):,}.")
     if maximum is not None and int(number) > maximum:
         raise ValueError(f"{name} must be at most {maximum:,}, not {int(number):,}.")
-    return int(number)
+    return int(value) if isinstance(value, numbers.Integral) else int(number)
 
 
 def probability(value: Any, name: str, example: str = "0.5") -> float:
@@ -48,6 +48,20 @@ def probability(value: Any, name: str, example: str = "0.5") -> float:
     if not 0.0 <= number <= 1.0:  # NaN fails too
         raise ValueError(f"{name} must be between 0 and 1 (e.g. {example}), not {shown(value)}.")
     return number
+
+
+def seconds(value: Any, name: str) -> float | None:
+    """A positive duration in seconds, or None (no limit)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number of seconds such as 30, or None, not "
+                        f"{type_name(value)}.")
+    number = float(value)
+    if not number > 0:  # NaN fails too; inf means no limit
+        raise ValueError(f"{name} must be more than 0 seconds (or None for no limit), not "
+                         f"{shown(value)}.")
+    return None if math.isinf(number) else number
 
 
 def choice(value: Any, name: str, options: tuple[str, ...]) -> str:
