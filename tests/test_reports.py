@@ -29,10 +29,24 @@ def test_scan_reports_hold_no_values(shop):
         for value in planted(shop):
             assert value not in text
     assert "| email |" in md and "EMAIL_ADDRESS" in md
+    # one table row per column, with its entity, in the Markdown and in the page
+    rows = [line for line in md.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == len(scan.columns) == shop.shape[1]
+    for row, column in zip(rows, scan.columns, strict=True):
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[0].replace("\\", "") == column.name and cells[2] == column.entity
     assert "<table>" in page and "<th>column</th>" in page
-    prov = json.loads(js)["provenance"]
+    assert page.count("<tr>") == len(scan.columns) + 1
+    assert "<td>EMAIL_ADDRESS</td>" in page and "| email |" not in page
+    data = json.loads(js)
+    assert {k: v for k, v in data.items() if k != "provenance"} == json.loads(
+        json.dumps(scan.to_dict()))
+    prov = data["provenance"]
     assert prov["rows"] == 500 and prov["content_hash"] == content_hash(shop)
+    assert prov["columns"] == [c.name for c in scan.columns]
+    assert prov["parameters"] == {"sample_size": scan.sample_size, "min_score": scan.min_score}
     assert "pandas" in prov["versions"]
+    assert f"content hash `{content_hash(shop)}`" in md
 
 
 def test_risk_and_fairness_reports(shop):
@@ -40,12 +54,40 @@ def test_risk_and_fairness_reports(shop):
     best = risk.search(k=5)
     md = risk.to_markdown(best)
     assert "after generalization" in md and "Best generalization for k=5" in md
-    assert json.loads(risk.to_json(best))["search"]["levels"] == best.levels
+    # the figures in the table are the assessment's, as is and after the search
+    rows = {line.split(" | ")[0].strip("| "): line.strip("|").split(" | ")
+            for line in md.splitlines() if line.startswith("| as is") or line.startswith(
+                "| after generalization")}
+    now, after = risk.now, best.figures
+    assert int(rows["as is"][1]) == now.k and int(rows["after generalization"][1]) == after.k
+    assert after.k >= 5 > now.k
+    assert rows["as is"][3].startswith(f"{now.sample_uniques:,} (")
+    assert rows["after generalization"][6] == f"{after.highest_risk:.1%}"
+    data = json.loads(risk.to_json(best))
+    assert data["search"]["levels"] == best.levels
+    assert {k: v for k, v in data.items() if k not in ("search", "provenance")} == json.loads(
+        json.dumps(risk.to_dict()))
+    assert data["provenance"]["parameters"] == {"target_k": risk.target_k}
+    assert data["provenance"]["content_hash"] == content_hash(shop)
+    assert json.loads(risk.to_json())["search"] is None
     credit = nbaudit.datasets.credit(1_000)
     audit = nbaudit.audit_fairness(credit.repaid, credit.late_payments == 0,
                                    sensitive_features=credit.sex)
     text = audit.to_markdown()
     assert "### Disparities" in text and "demographic parity difference" in text
+    # each disparity's row holds its value and verdict
+    for d in audit.disparity_list:
+        row = next(line for line in text.splitlines()
+                   if line.startswith(f"| {d.name.replace('_', ' ')} |"))
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[1] == ("—" if d.value is None else f"{d.value:.3f}")
+        assert cells[3] == {True: "yes", False: "no", None: "—"}[d.passes]
+    groups = [line for line in text.splitlines() if line.startswith("| ")]
+    assert sum(line.split(" | ")[0][2:] in ("F", "M") for line in groups) == 2
+    data = json.loads(audit.to_json())
+    assert data["provenance"]["rows"] == len(credit)
+    assert [g["group"] for g in data["groups"]] == [g["group"] for g in audit.to_dict(
+        ci=True)["groups"]]
     card = audit.model_card(model_name="Credit scorer", intended_use="Pre-screening")
     assert card.startswith("# Model card: Credit scorer") and "Pre-screening" in card
     assert "## Fairness analysis" in card and "## Limitations" in card
@@ -64,13 +106,25 @@ def test_data_handling_report_residual_risk(shop):
     risk = nbaudit.assess_risk(shop, ["age", "zip_code", "sex"])
     best = risk.search(k=5)
     assert "**Residual risk: low.**" in data_handling_report(scan, result, risk, best)
+    assert "**Residual risk: medium.**" in data_handling_report(scan, result, risk)
+    # one row per column, each with the handling the pseudonymization applied
+    rows = [line for line in report.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == len(scan.columns)
+    for row, column in zip(rows, scan.columns, strict=True):
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        applied = result.handling.get(column.name, "keep") if column.entity != "NONE" else "keep"
+        assert cells[0].replace("\\", "") == column.name and cells[5] == applied
+    assert "<strong>Residual risk: high.</strong>" in markdown_to_html(
+        data_handling_report(scan, kept))
     for value in planted(shop):
         assert value not in report
 
 
 def test_markdown_to_html_escapes():
-    page = markdown_to_html("## T\n\n| a | b |\n|---|---|\n| <img src=x> | 1 |\n")
-    assert "<img src=x>" not in page and "&lt;img src=x&gt;" in page
+    page = markdown_to_html("## T\n\n| a | b |\n|---|---|\n| <img src=x> | **1** |\n")
+    assert "<img src=x>" not in page and "<td>&lt;img src=x&gt;</td>" in page
+    assert "<h2>T</h2>" in page and "<td><strong>1</strong></td>" in page
+    assert "<thead>" in page and "<tbody>" in page
 
 
 def test_model_card_html_embeds_charts_offline():

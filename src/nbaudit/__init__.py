@@ -9,7 +9,9 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-from . import datasets, dp  # noqa: F401  (nbaudit.dp: the DP explorer's core)
+# nbaudit.dp: the DP explorer's core; nbaudit.reports registers every result's renderers
+# (nbaudit._render), so it must be imported whenever the package is.
+from . import datasets, dp, reports  # noqa: F401
 from .config import configure
 from .fairness import FairnessAudit, Mitigation, audit_fairness
 from .pii import ENTITIES, ColumnReport, PiiScan, mask_value, scan_pii

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..reports import escape_md, table
+from .._text import escape_md, table
 
 if TYPE_CHECKING:
     from ._session import Query, QueryPlan, Release, Session
@@ -82,7 +82,7 @@ def _shares_table(query: Query, shares: dict[str, float], scales: dict[str, floa
                         "l1 sensitivity", "noise scale", "95% half-width"])
 
 
-def _fmt(value: Any) -> Any:
+def _fmt(value: object) -> object:
     if isinstance(value, float):
         return f"{value:.4g}"
     return value
