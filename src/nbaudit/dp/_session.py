@@ -39,12 +39,17 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..reports import names_text, quote_name
+from .._render import render
+from .._text import names_text, quote_name
+
+if TYPE_CHECKING:
+    import opendp.mod as odp_mod
 
 #: Most groups a query may have when its keys are not public (released with a threshold).
 MAX_PRIVATE_GROUPS = 10_000
@@ -62,7 +67,7 @@ class BudgetError(ValueError):
     """A release that the session's remaining budget cannot pay for."""
 
 
-def _opendp() -> Any:
+def _opendp() -> ModuleType:
     try:
         import opendp.prelude as odp
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -228,9 +233,8 @@ class Release:
                 "total_rows": int(len(self.table)), "library": self.library}
 
     def to_markdown(self) -> str:
-        from ._report import release_markdown
-
-        return release_markdown(self)
+        """The release as a Markdown section (the renderer `nbaudit.reports` registers)."""
+        return render("markdown", self)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -363,16 +367,14 @@ class Session:
                 "entries": [e.__dict__ for e in self.entries]}
 
     def to_markdown(self) -> str:
-        """The guarantee in an auditor's words, and every release (see `_report`)."""
-        from ._report import session_markdown
-
-        return session_markdown(self)
+        """The guarantee in an auditor's words, and every release (`_report.session_markdown`,
+        registered by `nbaudit.reports`)."""
+        return render("markdown", self)
 
     def to_html(self) -> str:
-        """`to_markdown` as a self-contained HTML page."""
-        from ..reports import markdown_to_html
-
-        return markdown_to_html(self.to_markdown(), title="nbaudit differential privacy report")
+        """`to_markdown` as a self-contained HTML page (the renderer `nbaudit.reports`
+        registers)."""
+        return render("html", self)
 
     # --- queries ------------------------------------------------------------------------
     def query(self, by: Sequence[str] | str | None = None, *, count: bool = True,
@@ -575,7 +577,7 @@ class Query:
         return (odp.vector_domain(odp.atom_domain(T=float, nan=False)),
                 odp.l1_distance(T=float))
 
-    def _d_in(self, m: Measurement) -> Any:
+    def _d_in(self, m: Measurement) -> int | float | tuple[int, int, int]:
         c = self.session.contributions
         if m.kind == "count":
             if not self.public_keys:
@@ -583,7 +585,8 @@ class Query:
             return c
         return float(m.sensitivity)
 
-    def _measurement(self, m: Measurement, scale: float, threshold: float | None = None) -> Any:
+    def _measurement(self, m: Measurement, scale: float,
+                     threshold: float | None = None) -> odp_mod.Measurement:
         odp = _opendp()
         space = self._space(m)
         if threshold is not None:

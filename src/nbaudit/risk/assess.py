@@ -1,221 +1,63 @@
-"""`assess_risk`: how easily can a person be re-identified, and what does generalization cost?"""
+"""`assess_risk`: how easily can a person be re-identified, and what does generalization cost?
+
+`RiskAssessment` is the facade the user holds; the work is done below it: `encoding` (the
+integer codes), `evaluation` (the figures of one transformation), `lattice` (the search),
+`anonymized` (the generalized frame, the riskiest classes, the reproducing code), with
+`PrivacyModel` (k, l, t, suppression) checked once here and passed down as one value.
+"""
 
 from __future__ import annotations
 
-import ast
-import json
-import keyword
 import math
 import pathlib
-import re
 import time
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .._checks import choice, seconds, whole_number
 from .._checks import probability as share
-from ..reports import names_text, quote_name
+from .._render import render
+from .._text import names_text, quote_name
+from .anonymized import (
+    Levels,
+    checked_levels,
+    generalized_frame,
+    reproduction_code,
+    riskiest_classes,
+)
+from .anonymized import _expression as expression
+from .charts import class_sizes_figure, tradeoff_figure
+from .encoding import EXHAUSTIVE_NODES, Encoding
+from .evaluation import METRICS, evaluate
+from .figures import (
+    INFO_LOSS_LABEL,
+    Explored,
+    RiskFigures,
+    SearchResult,
+    figures_of,
+    tradeoff_point,
+)
 from .hierarchy import Hierarchy, as_hierarchy, load_hierarchies, prepare_column
-from .lattice import EXHAUSTIVE_NODES, METRICS, Encoding, Evaluation
+from .lattice import search as search_lattice
+from .model import PrivacyModel
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 SEARCH_NODES = 100_000  # default budgets of `search`: evaluations and seconds
 SEARCH_SECONDS = 60.0
+_MAX_POINTS = 400  # generalizations remembered for the trade-off chart
+
+Metric = Literal["entropy", "loss", "dm", "dm_star", "aecs"]
 
 
 class SearchWarning(UserWarning):
     """The lattice is too large to search exhaustively: the result may not be optimal."""
-
-Metric = Literal["entropy", "loss", "dm", "dm_star", "aecs"]
-#: The one information-loss figure shown everywhere (widget, reports, charts): ARX's
-#: non-uniform entropy as a share of its maximum (0 = data as is, 1 = every value ``*``).
-INFO_LOSS_LABEL = "information loss (non-uniform entropy)"
-_MAX_POINTS = 400  # generalizations remembered for the trade-off chart
-SIZE_BINS = [(1, 1), (2, 2), (3, 4), (5, 9), (10, 19), (20, 49), (50, 99), (100, None)]
-
-
-@dataclass(frozen=True)
-class RiskFigures:
-    """Risk and utility of the data under one generalization (levels) and suppression.
-
-    Attributes
-    ----------
-    levels
-        Generalization level per quasi-identifier (0 = original values).
-    k
-        Size of the smallest equivalence class (after suppression).
-    n_classes
-        Number of equivalence classes (after suppression).
-    sample_uniques
-        Records alone in their class.
-    records_below_k
-        Records in classes smaller than the target k (before suppression).
-    suppressed
-        Records removed by suppression.
-    average_risk, highest_risk
-        Prosecutor risk: the mean and the maximum over records of 1 / class size.
-    journalist_risk, marketer_risk
-        With a population size: the highest risk against the population (estimated
-        class sizes F = f / sampling fraction) and the expected share of records an attacker
-        re-identifies by matching everyone; without one, as for the prosecutor.
-    l_diversity, entropy_l_diversity, t_closeness
-        Per sensitive attribute: the smallest number of distinct values in a class, the
-        smallest exp(entropy) of a class, and the largest distance of a class's distribution
-        from the whole table's (ordered for numbers, equal distance for categories).
-    info_loss
-        ``entropy`` (ARX's precomputed non-uniform entropy) and ``entropy_share`` (the same
-        as a share of its maximum, every value ``*``), ``loss`` (0-1), ``dm``, ``dm_star``,
-        ``aecs``.
-    """
-
-    levels: dict[str, int]
-    k: int
-    n_classes: int
-    sample_uniques: int
-    records_below_k: int
-    suppressed: int
-    average_risk: float
-    highest_risk: float
-    journalist_risk: float
-    marketer_risk: float
-    l_diversity: dict[str, int]
-    entropy_l_diversity: dict[str, float]
-    t_closeness: dict[str, float]
-    info_loss: dict[str, float]
-    class_sizes: list[dict[str, Any]]
-    n_records: int
-    target_k: int
-    satisfied: bool = True
-
-    @property
-    def information_loss(self) -> float:
-        """Information loss (non-uniform entropy): ARX's non-uniform entropy of the
-        generalization as a share of its maximum (every value ``*``), 0 to 1. The one
-        information-loss figure the widget, the reports and the charts show
-        (`INFO_LOSS_LABEL`); the other metrics stay in `info_loss`."""
-        return float(self.info_loss.get("entropy_share", 0.0))
-
-    def __repr__(self) -> str:
-        met = "met" if self.satisfied else "not met"
-        levels = ", ".join(f"{q}={v}" for q, v in self.levels.items())
-        return (f"RiskFigures(k={self.k} (target {self.target_k}: {met}), "
-                f"{self.n_classes:,} classes, {self.sample_uniques:,} unique, "
-                f"{self.suppressed:,} of {self.n_records:,} suppressed, highest risk "
-                f"{self.highest_risk:.1%}, average {self.average_risk:.1%}, information loss "
-                f"{self.information_loss:.1%}; levels {levels or 'none'})")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form (figures only, no data values)."""
-        out = {k: v for k, v in self.__dict__.items()}
-        out["information_loss"] = self.information_loss
-        return json.loads(json.dumps(out, default=float))
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """The best generalization found by `RiskAssessment.search`.
-
-    Attributes
-    ----------
-    levels
-        Chosen level per quasi-identifier, or None when no generalization satisfies the model.
-    info_loss
-        The optimized metric's value.
-    figures
-        Risk after generalization and suppression (`RiskFigures`).
-    nodes_evaluated, lattice_size, seconds
-        What the search cost.
-    complete
-        True when the whole lattice was searched: `levels` is then the optimum (or None:
-        nothing satisfies the model). False when the search was cut short or ran greedily:
-        `levels` is the best generalization found, not proven optimal.
-    stopped
-        Why the search was cut short: ``"nodes"`` (the node budget), ``"seconds"`` (the
-        time budget) or ``"cancelled"``; None when it ran to its end.
-    strategy
-        ``"exhaustive"`` (every node in cost order, pruned) or ``"greedy"`` (a lattice too
-        large to list: each attribute lowered in turn from the top).
-    wall_seconds
-        The time the caller waited: the whole of `search` (checks, the lattice, the figures
-        of the result), not only the lattice (`seconds`). The widget counts from the click.
-    descriptions
-        The chosen level of each quasi-identifier in words (``{"age": "10-year
-        intervals"}``); empty when nothing was found.
-    """
-
-    levels: dict[str, int] | None
-    info_loss: float | None
-    metric: str
-    figures: RiskFigures | None
-    nodes_evaluated: int
-    lattice_size: int
-    seconds: float
-    criteria: dict[str, Any] = field(default_factory=dict)
-    complete: bool = True
-    stopped: str | None = None
-    strategy: str = "exhaustive"
-    wall_seconds: float = 0.0
-    descriptions: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def information_loss(self) -> float | None:
-        """`RiskFigures.information_loss` of the result (None when nothing was found)."""
-        return self.figures.information_loss if self.figures is not None else None
-
-    def __repr__(self) -> str:
-        how = (f"{self.strategy}, {'complete' if self.complete else 'cut short'}"
-               f"{f' ({self.stopped})' if self.stopped else ''}, "
-               f"{self.nodes_evaluated:,} of {self.lattice_size:,} generalizations, "
-               f"{self.wall_seconds or self.seconds:.2f} s")
-        wanted = ", ".join(f"{k}={v}" for k, v in self.criteria.items() if v is not None)
-        if self.levels is None or self.figures is None:
-            return f"SearchResult(nothing satisfies {wanted or 'the model'}; {how})"
-        f = self.figures
-        chosen = ", ".join(f"{q} {self.descriptions.get(q, f'level {v}')}"
-                           for q, v in self.levels.items())
-        return (f"SearchResult(k={f.k} for {wanted}: {chosen}; information loss "
-                f"{f.information_loss:.1%}, {f.suppressed:,} suppressed; {how})")
-
-    @property
-    def note(self) -> str:
-        """One sentence on how far the search went ("" when it found the optimum)."""
-        if self.complete:
-            return ""
-        why = {"nodes": f"after {self.nodes_evaluated:,} generalizations (the node budget)",
-               "seconds": f"after {self.seconds:.1f} s (the time budget)",
-               "cancelled": "when it was cancelled"}.get(self.stopped or "", "")
-        found = ("the best generalization found so far is shown, not proven optimal"
-                 if self.levels is not None else "no generalization meeting the model had "
-                 "been found yet")
-        if why:
-            return f"The search stopped {why}: {found}."
-        return (f"The lattice has {self.lattice_size:,} generalizations, too many to search "
-                "them all: a greedy search lowered one attribute at a time, so the result "
-                "meets the model but may not be optimal.")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "levels": self.levels,
-            "info_loss": self.info_loss,
-            "metric": self.metric,
-            "figures": self.figures.to_dict() if self.figures else None,
-            "nodes_evaluated": self.nodes_evaluated,
-            "lattice_size": self.lattice_size,
-            "seconds": round(self.seconds, 4),
-            "wall_seconds": round(self.wall_seconds, 4),
-            "information_loss": self.information_loss,
-            "descriptions": dict(self.descriptions),
-            "criteria": self.criteria,
-            "complete": self.complete,
-            "stopped": self.stopped,
-            "strategy": self.strategy,
-            "note": self.note,
-        }
 
 
 class RiskAssessment:
@@ -226,14 +68,14 @@ class RiskAssessment:
     """
 
     def __init__(self, frame: pd.DataFrame, quasi_identifiers: list[str], sensitive: list[str],
-                 hierarchies: dict[str, Hierarchy], population_size: int | None,
+                 hierarchies: dict[str, Hierarchy], *, population_size: int | None,
                  target_k: int, prepared: pd.DataFrame | None = None,
                  hierarchies_source: str | None = None) -> None:
         self.frame = frame
         #: The folder the hierarchies were loaded from, if they were (for `code`).
         self.hierarchies_source = hierarchies_source
         # Generalizations evaluated so far, for the trade-off chart (`figure("tradeoff")`).
-        self._points: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._explored = Explored(_MAX_POINTS)
         self._words: dict[tuple[str, int], str] = {}
         self.quasi_identifiers = quasi_identifiers
         self.sensitive = sensitive
@@ -247,8 +89,7 @@ class RiskAssessment:
         self.now = self.evaluate()
 
     # -- words ---------------------------------------------------------------------------
-    def describe(self, levels: Mapping[str, int] | Sequence[int] | None = None,
-                 ) -> dict[str, str]:
+    def describe(self, levels: Levels = None) -> dict[str, str]:
         """Each quasi-identifier's level in words: ``{"age": "10-year intervals", "sex":
         "as is", "zip_code": "first 3 digits"}`` (never an original value)."""
         lv = self._levels(levels)
@@ -259,7 +100,7 @@ class RiskAssessment:
             out[q] = self._words[(q, level)]
         return out
 
-    def describe_text(self, levels: Mapping[str, int] | Sequence[int] | None = None) -> str:
+    def describe_text(self, levels: Levels = None) -> str:
         """`describe` as one line: ``age: 10-year intervals, sex: as is``."""
         return ", ".join(f"{q}: {d}" for q, d in self.describe(levels).items())
 
@@ -315,51 +156,20 @@ class RiskAssessment:
         """Whether `search` can visit the whole lattice (else it searches greedily)."""
         return self.encoding.exhaustive()
 
+    # -- the user's choices, checked once -------------------------------------------------
+    def _levels(self, levels: Levels) -> tuple[int, ...]:
+        return checked_levels(levels, self.quasi_identifiers, self.encoding.max_levels)
+
+    def _model(self, k: int | None, l: int | None, t: float | None,
+               max_suppression: float) -> PrivacyModel:
+        """The privacy model asked for (k: the target k by default), checked."""
+        return PrivacyModel.checked(k=self.target_k if k is None else k, l=l, t=t,
+                                    max_suppression=max_suppression,
+                                    n_records=self.encoding.n,
+                                    has_sensitive=bool(self.sensitive))
+
     # -- exploring -----------------------------------------------------------------------
-    def _levels(self, levels: Mapping[str, int] | Sequence[int] | None) -> tuple[int, ...]:
-        if levels is None:
-            return (0,) * len(self.quasi_identifiers)
-        if isinstance(levels, Mapping):
-            unknown = [q for q in levels if not isinstance(q, Hashable)
-                       or q not in self.quasi_identifiers]
-            if unknown:
-                raise ValueError(
-                    f"{names_text(sorted(map(str, unknown)))} is not a quasi-identifier here. "
-                    f"Quasi-identifiers: {names_text(self.quasi_identifiers)}."
-                )
-            out = tuple(whole_number(levels.get(q, 0), f"The level of {quote_name(q)}", 0, "2")
-                        for q in self.quasi_identifiers)
-        else:
-            if isinstance(levels, (str, bytes)) or not isinstance(levels, Sequence | np.ndarray):
-                raise TypeError("levels must be a dict {quasi-identifier: level} or one level "
-                                f"per quasi-identifier, not {type(levels).__name__}.")
-            out = tuple(whole_number(v, "A level", 0, "2") for v in levels)
-            if len(out) != len(self.quasi_identifiers):
-                raise ValueError(f"Give one level per quasi-identifier "
-                                 f"({len(self.quasi_identifiers)}), not {len(out)}.")
-        for q, lv, mx in zip(self.quasi_identifiers, out, self.encoding.max_levels, strict=True):
-            if not 0 <= lv <= mx:
-                raise ValueError(f"Level {lv} for {quote_name(q)} does not exist: its "
-                                 f"hierarchy has levels 0 to {mx}.")
-        return out
-
-    def _criteria(self, k: int | None, l: int | None, t: float | None,
-                  max_suppression: float) -> int:
-        k = self.target_k if k is None else whole_number(k, "k", 1, "5")
-        if k > self.encoding.n:
-            raise ValueError(f"k={k} is larger than the number of records "
-                             f"({self.encoding.n}): no generalization can reach it.")
-        share(max_suppression, "max_suppression (a share of records)", "0.04 for 4%")
-        if l is not None:
-            whole_number(l, "l", 1, "2")
-        if t is not None:
-            share(t, "t", "0.2")
-        if (l is not None or t is not None) and not self.sensitive:
-            raise ValueError("l-diversity and t-closeness need sensitive attributes: "
-                             "pass sensitive=[...] to assess_risk.")
-        return k
-
-    def evaluate(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
+    def evaluate(self, levels: Levels = None, *,
                  k: int | None = None, l: int | None = None, t: float | None = None,
                  max_suppression: float = 0.0, closeness: bool = True) -> RiskFigures:
         """Risk and information loss under a generalization, with suppression.
@@ -377,83 +187,32 @@ class RiskAssessment:
         closeness
             Compute t-closeness (skip it for speed when only k and l matter).
         """
-        target = self._criteria(k, l, t, max_suppression)
+        model = self._model(k, l, t, max_suppression)
         lv = self._levels(levels)
-        ev = self.encoding.evaluate(lv, k=target, l=l, t=t, max_suppression=max_suppression,
-                                    closeness=closeness)
-        figures = self._figures(ev, target)
-        self._remember(figures, "explored", max_suppression)
+        figures = self._figures_at(lv, model, closeness=closeness)
+        self._remember(figures, "explored", model.max_suppression)
         return figures
 
+    def _figures_at(self, levels: tuple[int, ...], model: PrivacyModel, *,
+                    closeness: bool = True) -> RiskFigures:
+        ev = evaluate(self.encoding, levels, model, closeness=closeness)
+        return figures_of(ev, self.quasi_identifiers, n_records=self.encoding.n,
+                          population_size=self.population_size, target_k=model.k)
+
     def _remember(self, f: RiskFigures, source: str, max_suppression: float) -> None:
-        key = (tuple(f.levels.values()), f.target_k, max_suppression)
-        old = self._points.get(key)
-        if old is not None and (old["source"] == "search" or source != "search"):
-            return
-        self._points.pop(key, None)
-        self._points[key] = tradeoff_point(f, source, self.describe(f.levels))
-        while len(self._points) > _MAX_POINTS:
-            self._points.pop(next(iter(self._points)))
+        self._explored.remember(f, source, max_suppression, lambda: self.describe(f.levels))
 
     @property
     def explored(self) -> list[dict[str, Any]]:
         """The generalizations evaluated so far (by `evaluate`, `search` and the widget), as
         points of the trade-off chart: levels, their words, k, information loss, suppressed
         records, whether they meet their target, and ``source`` ("explored" or "search")."""
-        return [dict(p) for p in self._points.values()]
+        return self._explored.points()
 
-    def _figures(self, ev: Evaluation, target: int) -> RiskFigures:
-        n = self.encoding.n
-        sizes = ev.sizes
-        failing_total = int(sizes[sizes < target].sum())
-        kept = ev.kept_sizes
-        kept_n = int(kept.sum())
-        n_classes = len(kept)
-        population = self.population_size
-        fraction = min(1.0, kept_n / population) if population else 1.0
-        population_sizes = kept / fraction if kept_n else kept
-        histogram = []
-        for lo, hi in SIZE_BINS:
-            mask = (kept >= lo) & ((kept <= hi) if hi is not None else True)
-            label = f"{lo}" if lo == hi else (f"{lo}-{hi}" if hi else f"{lo}+")
-            histogram.append({"size": label, "classes": int(mask.sum()),
-                              "records": int(kept[mask].sum())})
-        return RiskFigures(
-            levels=dict(zip(self.quasi_identifiers, ev.levels, strict=True)),
-            k=int(kept.min()) if n_classes else 0,
-            n_classes=n_classes,
-            sample_uniques=int((kept == 1).sum()),
-            records_below_k=failing_total,
-            suppressed=ev.suppressed,
-            average_risk=n_classes / kept_n if kept_n else 0.0,
-            highest_risk=1.0 / int(kept.min()) if n_classes else 0.0,
-            journalist_risk=float(1.0 / population_sizes.min()) if n_classes else 0.0,
-            marketer_risk=float((kept / population_sizes).sum() / kept_n) if kept_n else 0.0,
-            l_diversity=dict(ev.l_distinct),
-            entropy_l_diversity=dict(ev.l_entropy),
-            t_closeness=dict(ev.t_closeness),
-            info_loss=dict(ev.info_loss),
-            class_sizes=histogram,
-            n_records=n,
-            target_k=target,
-            satisfied=ev.anonymous and (int(kept.min()) >= target if n_classes else True),
-        )
-
-    def _keep_mask(self, levels: tuple[int, ...], target: int, ids: np.ndarray,
-                   sizes: np.ndarray, l: int | None = None, t: float | None = None) -> np.ndarray:
-        failing = sizes < target
-        for i, name in enumerate(self.sensitive):
-            distinct, _, closeness = self.encoding._sensitive_stats(
-                ids, len(sizes), self.encoding.q + i, name)
-            if l is not None:
-                failing |= distinct < l
-            if t is not None:
-                failing |= closeness > t
-        return ~failing
-
-    def search(self, k: int | None = None, l: int | None = None, t: float | None = None,
-               max_suppression: float = 0.04, metric: Literal["entropy", "loss"] = "entropy",
-               *, max_nodes: int | None = SEARCH_NODES,
+    def search(self, *, k: int | None = None, l: int | None = None,
+               t: float | None = None, max_suppression: float = 0.04,
+               metric: Literal["entropy", "loss"] = "entropy",
+               max_nodes: int | None = SEARCH_NODES,
                max_seconds: float | None = SEARCH_SECONDS,
                progress: Callable[[float, str], object] | None = None,
                cancel: Callable[[], bool] | None = None, warn: bool = True) -> SearchResult:
@@ -498,7 +257,7 @@ class RiskAssessment:
             whether it is the proven optimum (``complete``).
         """
         started = time.perf_counter()
-        target = self._criteria(k, l, t, max_suppression)
+        model = self._model(k, l, t, max_suppression)
         metric = choice(metric, "metric", ("entropy", "loss"))  # type: ignore[assignment]
         if max_nodes is not None:
             max_nodes = whole_number(max_nodes, "max_nodes", 1, "100000")
@@ -513,67 +272,39 @@ class RiskAssessment:
                 f"generalizations (more than {EXHAUSTIVE_NODES:,}): the search is greedy and "
                 "its result may not be optimal. Fewer quasi-identifiers or shorter "
                 "hierarchies allow an exhaustive search.", SearchWarning, stacklevel=2)
-        outcome = self.encoding.search(k=target, l=l, t=t, max_suppression=max_suppression,
-                                       metric=metric, max_nodes=max_nodes,
-                                       max_seconds=max_seconds, progress=progress,
-                                       cancel=cancel)
-        criteria = {"k": target, "l": l, "t": t, "max_suppression": max_suppression}
-        if outcome.levels is None:
-            return SearchResult(None, None, metric, None, outcome.evaluated,
-                                outcome.lattice_size, outcome.seconds, criteria,
-                                complete=outcome.complete, stopped=outcome.stopped,
-                                strategy=outcome.strategy,
-                                wall_seconds=time.perf_counter() - started)
-        figures = self.evaluate(outcome.levels, k=target, l=l, t=t,
-                                max_suppression=max_suppression)
-        self._remember(figures, "search", max_suppression)
+        outcome = search_lattice(self.encoding, model, metric=metric, max_nodes=max_nodes,
+                                 max_seconds=max_seconds, progress=progress, cancel=cancel)
+        figures = None
+        if outcome.levels is not None:
+            figures = self._figures_at(outcome.levels, model)
+            self._remember(figures, "search", model.max_suppression)
         return SearchResult(
-            levels=figures.levels, info_loss=figures.info_loss[metric], metric=metric,
+            levels=figures.levels if figures else None,
+            info_loss=figures.info_loss[metric] if figures else None, metric=metric,
             figures=figures, nodes_evaluated=outcome.evaluated,
-            lattice_size=outcome.lattice_size, seconds=outcome.seconds, criteria=criteria,
-            complete=outcome.complete, stopped=outcome.stopped, strategy=outcome.strategy,
-            wall_seconds=time.perf_counter() - started,
-            descriptions=self.describe(figures.levels),
+            lattice_size=outcome.lattice_size, seconds=outcome.seconds,
+            criteria=model.criteria(), complete=outcome.complete, stopped=outcome.stopped,
+            strategy=outcome.strategy, wall_seconds=time.perf_counter() - started,
+            descriptions=self.describe(figures.levels) if figures else {},
         )
 
-    def apply(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
-              k: int | None = None, l: int | None = None, t: float | None = None,
-              max_suppression: float = 0.0, suppressed: Literal["mask", "drop"] = "mask",
-              ) -> pd.DataFrame:
+    def apply(self, levels: Levels = None, *, k: int | None = None, l: int | None = None,
+              t: float | None = None, max_suppression: float = 0.0,
+              suppressed: Literal["mask", "drop"] = "mask") -> pd.DataFrame:
         """A new DataFrame with the quasi-identifiers generalized (the input is untouched).
 
         Records in classes that fail the privacy model are suppressed when they fit the
         budget: their quasi-identifiers become ``*`` (``suppressed="mask"``, as ARX does) or
         the rows are left out (``"drop"``).
         """
-        target = self._criteria(k, l, t, max_suppression)
+        model = self._model(k, l, t, max_suppression)
         choice(suppressed, "suppressed", ("mask", "drop"))
-        lv = self._levels(levels)
-        enc = self.encoding
-        out = self.frame.copy()
-        row_base = enc.row_to_base
-        for i, (name, level) in enumerate(zip(self.quasi_identifiers, lv, strict=True)):
-            if level == 0:
-                continue
-            attr = enc.attributes[i]
-            codes = attr.maps[level][enc.base[row_base, i]]
-            out[name] = pd.Series(attr.labels[level][codes], index=out.index, dtype=object)
-        ids, sizes = enc.class_keys(lv)
-        keep_class = self._keep_mask(lv, target, ids, sizes, l, t)
-        suppressed_rows = ~keep_class[ids][row_base]
-        n_suppressed = int(suppressed_rows.sum())
-        if n_suppressed > math.floor(max_suppression * enc.n + 1e-9):
-            return out  # over budget: nothing is suppressed (evaluate() says it fails)
-        if suppressed == "drop":
-            return out.loc[~suppressed_rows]
-        for name in self.quasi_identifiers:
-            out[name] = out[name].astype(object)
-            out.loc[suppressed_rows, name] = "*"
-        return out
+        return generalized_frame(self.frame, self.encoding, self._levels(levels), model,
+                                 suppressed=suppressed)
 
-    def code(self, levels: Mapping[str, int] | Sequence[int] | None = None, *,
-             k: int | None = None, max_suppression: float = 0.0,
-             frame_name: str | None = None, hierarchies: str | None = None) -> str:
+    def code(self, levels: Levels = None, *, k: int | None = None,
+             max_suppression: float = 0.0, frame_name: str | None = None,
+             hierarchies: str | None = None) -> str:
         """Python code that reproduces `apply(levels, ...)`, each level explained in a comment.
 
         Parameters
@@ -595,81 +326,31 @@ class RiskAssessment:
         ValueError
             `frame_name` or `hierarchies` is not a Python name or expression.
         """
-        lines = ["import nbaudit", ""]
-        if frame_name is None:
-            name = "df"
-            lines.append("# df: the DataFrame that was assessed (frame_name= names it)")
-        else:
-            expr = _expression(frame_name, "frame_name", "'df', 'adult' or 'data[\"x\"]'")
-            if expr.isidentifier() and not keyword.iskeyword(expr):
-                name = expr
-            else:
-                name = "frame"
-                lines.append(f"frame = {expr}")
-        target = self._criteria(k, None, None, max_suppression)
+        if frame_name is not None:  # the name first: its error before any other
+            expression(frame_name, "frame_name", "'df', 'adult' or 'data[\"x\"]'")
+        model = self._model(k, None, None, max_suppression)
         lv = dict(zip(self.quasi_identifiers, self._levels(levels), strict=True))
-        words = self.describe(lv)
-        hier = ""
-        if any(h.kind in ("user", "arx") for h in self.hierarchies.values()):
-            if hierarchies is not None:
-                hier = ", hierarchies=" + _expression(hierarchies, "hierarchies", "'H'")
-            elif self.hierarchies_source is not None:
-                hier = f", hierarchies={self.hierarchies_source!r}"
-            else:
-                lines.append("# hierarchies: the dict of hierarchies given to assess_risk")
-                hier = ", hierarchies=hierarchies"
-        sens = f", sensitive={self.sensitive!r}" if self.sensitive else ""
-        lines.append(f"risk = nbaudit.assess_risk({name}, quasi_identifiers="
-                     f"{self.quasi_identifiers!r}{sens}{hier})")
-        lines.append("anonymized = risk.apply(")
-        lines.append("    {")
-        for q, level in lv.items():
-            lines.append(f"        {q!r}: {level},  # {_comment(words[q])}")
-        lines.append("    },")
-        lines.append(f"    k={target},")
-        lines.append(f"    max_suppression={max_suppression!r},")
-        lines.append(")")
-        return "\n".join(lines) + "\n"
+        return reproduction_code(
+            quasi_identifiers=self.quasi_identifiers, sensitive=self.sensitive, levels=lv,
+            words=self.describe(lv), k=model.k, max_suppression=max_suppression,
+            frame_name=frame_name, hierarchies=hierarchies,
+            user_hierarchies=any(h.kind in ("user", "arx") for h in self.hierarchies.values()),
+            hierarchies_source=self.hierarchies_source)
 
-    def riskiest(self, n: int = 10, levels: Mapping[str, int] | Sequence[int] | None = None,
-                 *, k: int | None = None, max_suppression: float = 0.0) -> pd.DataFrame:
+    def riskiest(self, n: int = 10, levels: Levels = None, *, k: int | None = None,
+                 max_suppression: float = 0.0) -> pd.DataFrame:
         """The smallest classes: which quasi-identifier values single records out.
 
         With `k` and `max_suppression`, classes that suppression removes are left out (they
         are no longer in the data).
         """
         n = whole_number(n, "n", 0, "10")
+        model = None
         if k is not None:
-            k = self._criteria(k, None, None, max_suppression)
+            model = self._model(k, None, None, max_suppression)
         else:
             share(max_suppression, "max_suppression (a share of records)", "0.04 for 4%")
-        lv = self._levels(levels)
-        enc = self.encoding
-        ids, class_sizes = enc.class_keys(lv)
-        sizes = class_sizes.astype(float)
-        if k is not None:
-            small = class_sizes < k
-            if class_sizes[small].sum() <= math.floor(max_suppression * enc.n + 1e-9):
-                sizes[small] = np.inf
-        if len(sizes) > n:  # the n smallest without sorting every class
-            part = np.argpartition(sizes, n)[:n]
-            order = part[np.argsort(sizes[part], kind="stable")]
-        else:
-            order = np.argsort(sizes, kind="stable")
-        order = order[np.isfinite(sizes[order])]
-        # One distinct combination of each chosen class stands for it.
-        first = np.full(len(class_sizes), -1, dtype=np.int64)
-        wanted = np.zeros(len(class_sizes), dtype=bool)
-        wanted[order] = True
-        rows = np.flatnonzero(wanted[ids])
-        first[ids[rows[::-1]]] = rows[::-1]
-        data = {}
-        for i, name in enumerate(self.quasi_identifiers):
-            attr = enc.attributes[i]
-            codes = attr.maps[lv[i]][enc.base[first[order], i]]
-            data[name] = attr.labels[lv[i]][codes]
-        data["records"] = class_sizes[order].astype(int)
-        return pd.DataFrame(data)
+        return riskiest_classes(self.encoding, self._levels(levels), n, model)
 
     @cached_property
     def _summary_text(self) -> str:
@@ -683,9 +364,7 @@ class RiskAssessment:
 
     def to_markdown(self, search: SearchResult | None = None) -> str:
         """Risk figures (and a search's result) as a Markdown report, with provenance."""
-        from ..reports import risk_markdown
-
-        return risk_markdown(self, search)
+        return render("markdown", self, search)
 
     def to_html(self, search: SearchResult | None = None, *, charts: bool = True,
                 include_plotlyjs: bool | str = True) -> str:
@@ -694,14 +373,13 @@ class RiskAssessment:
 
         `include_plotlyjs=True` embeds plotly.js (works offline); ``"cdn"`` loads it.
         """
-        from ..reports import risk_html
-
-        return risk_html(self, search, charts=charts, include_plotlyjs=include_plotlyjs)
+        return render("html", self, search, charts=charts,
+                      include_plotlyjs=include_plotlyjs)
 
     def figure(self, kind: Literal["tradeoff", "class_sizes"] = "tradeoff", *,
-               levels: Mapping[str, int] | Sequence[int] | None = None, k: int | None = None,
+               levels: Levels = None, k: int | None = None,
                max_suppression: float = 0.0,
-               points: Sequence[Mapping[str, Any]] | None = None) -> Any:
+               points: Sequence[Mapping[str, Any]] | None = None) -> go.Figure:
         """A chart of the widget as a plotly figure.
 
         Parameters
@@ -716,8 +394,6 @@ class RiskAssessment:
         points
             Points for the trade-off chart instead of `explored` (e.g. the widget's).
         """
-        from .charts import class_sizes_figure, tradeoff_figure
-
         kind = choice(kind, "kind", ("tradeoff", "class_sizes"))  # type: ignore[assignment]
         if kind == "class_sizes":
             chosen = self.evaluate(levels, k=k, max_suppression=max_suppression,
@@ -729,10 +405,8 @@ class RiskAssessment:
         return tradeoff_figure(shown, self.encoding.n)
 
     def to_json(self, search: SearchResult | None = None) -> str:
-        from ..reports import provenance
-
-        return json.dumps({**self.to_dict(), "search": search.to_dict() if search else None,
-                           "provenance": provenance(self.frame, {"target_k": self.target_k})})
+        """`to_dict`, the search's result and provenance as JSON (the reports' renderer)."""
+        return render("json", self, search)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary of the data as it is."""
@@ -820,39 +494,8 @@ def assess_risk(
             built[q] = as_hierarchy(given.get(q), work[q])
         except (TypeError, ValueError) as exc:  # which column's hierarchy, then what
             raise type(exc)(f"The hierarchy of {quote_name(q)}: {exc}") from None
-    return RiskAssessment(df, qis, sens, built, population_size, min(k, len(df)),
-                          prepared=work, hierarchies_source=source)
-
-
-def tradeoff_point(f: RiskFigures, source: str, words: Mapping[str, str]) -> dict[str, Any]:
-    """One point of the trade-off chart (JSON-safe; no data values)."""
-    return {"levels": dict(f.levels), "describe": dict(words), "loss": f.information_loss,
-            "k": int(f.k), "suppressed": int(f.suppressed), "satisfied": bool(f.satisfied),
-            "target_k": int(f.target_k), "source": source}
-
-
-def _expression(text: Any, name: str, example: str) -> str:
-    """`text` if it is one line of Python that evaluates to something (a name, ``a["x"]``,
-    ``df.head(100)``), else a ValueError."""
-    if not isinstance(text, str):
-        raise TypeError(f"{name} must be a Python variable name such as {example}, not "
-                        f"{type(text).__name__}.")
-    expr = text.strip()
-    ok = bool(expr) and "\n" not in expr and "\r" not in expr
-    if ok:
-        try:
-            ast.parse(expr, mode="eval")
-        except SyntaxError:
-            ok = False
-    if not ok:
-        raise ValueError(f"{name} must be a Python variable name or expression such as "
-                         f"{example}, not {text[:60]!r}.")
-    return expr
-
-
-def _comment(text: str) -> str:
-    """Text safe on one comment line."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]+", " ", text).strip()
+    return RiskAssessment(df, qis, sens, built, population_size=population_size,
+                          target_k=min(k, len(df)), prepared=work, hierarchies_source=source)
 
 
 def _columns(df: pd.DataFrame, names: Any, what: str) -> list[Any]:
@@ -895,5 +538,5 @@ def _prepared(df: pd.DataFrame, names: list[Any]) -> pd.DataFrame:
     return work
 
 
-__all__ = ["INFO_LOSS_LABEL", "METRICS", "RiskAssessment", "RiskFigures", "SearchResult",
-           "assess_risk"]
+__all__ = ["INFO_LOSS_LABEL", "METRICS", "PrivacyModel", "RiskAssessment", "RiskFigures",
+           "SearchResult", "SearchWarning", "assess_risk", "tradeoff_point"]

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ..reports import escape_html
+from .._text import escape_html
+from .figures import RiskFigures
 
 if TYPE_CHECKING:
-    from .assess import RiskFigures
+    import plotly.graph_objects as go
 
 LOSS_AXIS = "information loss (non-uniform entropy)"
 
 
-def _go() -> Any:
+def _go() -> ModuleType:
     try:
         import plotly.graph_objects as go
     except ImportError as exc:  # pragma: no cover - plotly is a dependency
@@ -42,15 +44,16 @@ def _levels_html(words: Mapping[str, str]) -> str:
     return "<br>".join(f"{escape_html(q, 60)}: {escape_html(w, 80)}" for q, w in words.items())
 
 
-def tradeoff_figure(points: Sequence[Mapping[str, Any]], n_records: int) -> Any:
+def tradeoff_figure(points: Sequence[Mapping[str, Any]], n_records: int) -> go.Figure:
     """k (log axis) against information loss (0-100%) of each point; the frontier dashed."""
-    go = _go()
-    fig = go.Figure()
+    graph = _go()  # plotly, imported when a chart is drawn
+    fig = graph.Figure()
     front = pareto(points)
     if len(front) > 1:
-        fig.add_trace(go.Scatter(x=[100 * p["loss"] for p in front], y=[p["k"] for p in front],
-                                 mode="lines", name="Pareto frontier", hoverinfo="skip",
-                                 line={"dash": "dash", "color": "#1a7f37"}))
+        fig.add_trace(graph.Scatter(x=[100 * p["loss"] for p in front],
+                                    y=[p["k"] for p in front], mode="lines",
+                                    name="Pareto frontier", hoverinfo="skip",
+                                    line={"dash": "dash", "color": "#1a7f37"}))
     groups = (("meets its target k", "#4daf4a", lambda p: p["satisfied"] and p["source"]
                != "search"),
               ("below its target k", "#999999", lambda p: not p["satisfied"]),
@@ -64,7 +67,7 @@ def tradeoff_figure(points: Sequence[Mapping[str, Any]], n_records: int) -> Any:
                 f"{LOSS_AXIS}: {100 * p['loss']:.1f}%<br>suppressed: {p['suppressed']:,} "
                 f"records<br>{_levels_html(p.get('describe') or p['levels'])}"
                 for p in chosen]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(graph.Scatter(
             x=[100 * p["loss"] for p in chosen], y=[p["k"] for p in chosen], mode="markers",
             name=name, text=text, hovertemplate="%{text}<extra></extra>",
             marker={"size": 11 if name.startswith("found") else 9, "color": colour,
@@ -80,13 +83,13 @@ def tradeoff_figure(points: Sequence[Mapping[str, Any]], n_records: int) -> Any:
     return fig
 
 
-def class_sizes_figure(now: RiskFigures, chosen: RiskFigures, words: str) -> Any:
+def class_sizes_figure(now: RiskFigures, chosen: RiskFigures, words: str) -> go.Figure:
     """Records by class size: the data as it is (grey) and under the chosen levels."""
-    go = _go()
+    graph = _go()
     bins = [b["size"] for b in chosen.class_sizes]
-    fig = go.Figure()
+    fig = graph.Figure()
     for name, f, colour in (("as is", now, "#bbbbbb"), ("generalized", chosen, "#1f77b4")):
-        fig.add_trace(go.Bar(
+        fig.add_trace(graph.Bar(
             x=bins, y=[b["records"] for b in f.class_sizes], name=name, marker_color=colour,
             customdata=[b["classes"] for b in f.class_sizes],
             hovertemplate=("class size %{x}: %{y:,} records in %{customdata:,} classes"
