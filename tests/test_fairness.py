@@ -89,12 +89,29 @@ def test_propublica_compas_table():
 
 def test_intersectional_groups_and_small_cells():
     df = nbaudit.datasets.credit(2_000, seed=1)
-    audit = audit_fairness(df.repaid, df.repaid, sensitive_features=df[["sex", "age_group"]])
+    rng = np.random.default_rng(1)
+    pred = np.where(rng.random(len(df)) < 0.8, df.repaid, 1 - df.repaid)
+    audit = audit_fairness(df.repaid, pred, sensitive_features=df[["sex", "age_group"]],
+                           min_group_size=0)
     assert all(isinstance(i, tuple) and len(i) == 2 for i in audit.by_group.index)
     assert audit.by_group["count"].sum() == 2_000
+    frame = MetricFrame(metrics={"selection_rate": selection_rate,
+                                 "true_positive_rate": true_positive_rate,
+                                 "false_positive_rate": false_positive_rate},
+                        y_true=df.repaid, y_pred=pred,
+                        sensitive_features=df[["sex", "age_group"]])
+    for metric in frame.by_group.columns:
+        np.testing.assert_allclose(audit.by_group.loc[frame.by_group.index, metric],
+                                   frame.by_group[metric], rtol=0, atol=1e-12)
+    assert audit.disparities.loc["equalized_odds_difference", "value"] == pytest.approx(
+        equalized_odds_difference(df.repaid, pred, sensitive_features=df[["sex", "age_group"]]),
+        abs=1e-12)
     tiny = audit_fairness([1, 0, 1, 0, 1, 1], [1, 0, 0, 0, 1, 1],
                           sensitive_features=["a", "a", "a", "b", "b", "b"])
     assert tiny.by_group["small"].all()
+    assert tiny.table.tolist() == [[1, 0, 1, 1], [1, 0, 0, 2]]  # TN, FP, FN, TP
+    assert tiny.by_group["selection_rate"].tolist() == [1 / 3, 2 / 3]
+    assert tiny.by_group["true_positive_rate"].tolist() == [0.5, 1.0]
 
 
 def test_bootstrap_intervals_are_seeded_and_cover_the_estimate():
@@ -126,7 +143,10 @@ def test_threshold_sweep_matches_single_thresholds():
         np.testing.assert_allclose(sweep.metric("true_positive_rate")[i],
                                    single["true_positive_rate"])
     per_group = audit.at_threshold({"a": 0.2, "b": 0.8, "c": 0.5}).by_group
-    assert per_group.loc["a", "selection_rate"] > per_group.loc["b", "selection_rate"]
+    cut = np.select([g == "a", g == "b"], [0.2, 0.8], 0.5)
+    for group in ("a", "b", "c"):
+        assert per_group.loc[group, "selection_rate"] == pytest.approx(
+            float(np.mean(score[g == group] >= cut[g == group])), abs=1e-15)
     table = sweep.tradeoff()
     assert list(table.columns) == ["threshold", "accuracy", "demographic_parity_difference"]
 
@@ -144,10 +164,18 @@ def test_mitigation_threshold_optimizer_reduces_the_gap():
     before = result.before.disparities.loc["demographic_parity_difference", "value"]
     after = result.after.disparities.loc["demographic_parity_difference", "value"]
     assert after < before / 2
-    assert "accuracy" in result.comparison.index
+    assert before == pytest.approx(demographic_parity_difference(
+        result.before.data.y_true, result.before.data.y_pred,
+        sensitive_features=[result.before.data.labels[c] for c in result.before.data.groups]),
+        abs=1e-12)
+    assert result.comparison.loc["accuracy", "after"] == result.after.overall["accuracy"]
     with_model = audit_fairness(df.repaid, model.predict(features), sensitive_features=df.race)
     fitted = with_model.mitigate(estimator=model, X=features, constraints="equalized_odds")
-    assert len(fitted.y_pred) == len(df)
+    assert len(fitted.y_pred) == len(df) and set(np.unique(fitted.y_pred)) <= {0, 1}
+    rows = fitted.evaluation_rows
+    by_hand = audit_fairness(df.repaid.to_numpy()[rows], fitted.y_pred[rows],
+                             sensitive_features=df.race.to_numpy()[rows])
+    np.testing.assert_array_equal(fitted.after.table, by_hand.table)
 
 
 # --- bad input --------------------------------------------------------------------------
@@ -176,10 +204,15 @@ def test_nan_labels_dropped_and_missing_groups_kept():
     audit = audit_fairness([1, 0, np.nan, 1, 0, 1], [1, 0, 1, np.nan, 0, 1],
                            sensitive_features=["a", None, "a", "b", "b", None])
     assert audit.data.dropped == 2
-    assert "missing" in audit.by_group.index
+    # rows 0, 1, 4, 5 remain: groups a, missing, b, missing
+    assert list(audit.by_group.index) == ["a", "b", "missing"]
+    assert audit.by_group["count"].tolist() == [1, 1, 2]
+    assert audit.by_group["selection_rate"].tolist() == [1.0, 0.0, 0.5]
     labels = audit_fairness(["yes", "no", "yes"], ["yes", "yes", "no"], pos_label="yes",
                             sensitive_features=["a", "a", "b"])
     assert labels.by_group.loc["a", "selection_rate"] == 1.0
+    assert labels.by_group.loc["b", "selection_rate"] == 0.0
+    assert labels.table.tolist() == [[0, 1, 0, 1], [0, 0, 1, 0]]
 
 
 def test_single_group_and_no_positives():

@@ -8,8 +8,9 @@ from typing import Any
 
 import traitlets
 
-from ..fairness import METRICS, FairnessAudit
-from ..fairness.audit import MAX_GROUPS, _label_text
+from ..fairness import DEFAULT_THRESHOLDS, METRICS, FairnessAudit, Mitigation, label_text
+from ..fairness.audit import MAX_GROUPS
+from ..fairness.mitigation import CONSTRAINTS
 from ._base import AuditWidget, bundle
 
 #: The most groups the widget shows. An audit with more (``audit_fairness(max_groups=None)``
@@ -46,7 +47,7 @@ class FairnessWidget(AuditWidget):
     group_thresholds = traitlets.Dict(
         help="One threshold per group (group label -> threshold); empty: one for all.").tag(
         sync=True)
-    limits = traitlets.Dict({"ratio": 0.8, "difference": 0.1},
+    limits = traitlets.Dict(dict(DEFAULT_THRESHOLDS),
                             help="Pass marks of the parity measures.").tag(sync=True)
     summary = traitlets.Dict(help="FairnessAudit.to_dict(ci=True) at the threshold.").tag(
         sync=True)
@@ -60,7 +61,7 @@ class FairnessWidget(AuditWidget):
     audit: FairnessAudit | None = None  # at the widget's threshold
     base: FairnessAudit | None = None  # as given
     estimator: Any = None
-    _last_mitigation: Any = None
+    _last_mitigation: Mitigation | None = None
     features: Any = None
 
     def __init__(self, audit: FairnessAudit | None = None, **kwargs: Any) -> None:
@@ -106,7 +107,7 @@ class FairnessWidget(AuditWidget):
             common = min(1.0, max(0.0, float(self.threshold)))
             if self.group_thresholds:
                 per_group = {}
-                texts = {_label_text(label): label for label in audit.data.labels}
+                texts = {label_text(label): label for label in audit.data.labels}
                 unknown = len(set(self.group_thresholds) - set(texts))
                 for text, label in texts.items():
                     per_group[label] = _unit(self.group_thresholds.get(text), common)
@@ -117,7 +118,8 @@ class FairnessWidget(AuditWidget):
             else:
                 self.error = ""
                 audit = audit.at_threshold(common)
-        audit.thresholds = {**audit.thresholds, **self.limits}
+        # a new audit: the one given (decisions only) is the user's own object, never changed
+        audit = audit.with_pass_marks(self.limits)
         self.audit = audit
         self.summary = audit.to_dict(ci=True)
         self.status = "ready"
@@ -139,7 +141,7 @@ class FairnessWidget(AuditWidget):
     @traitlets.validate("limits")
     def _valid_limits(self, proposal: dict[str, Any]) -> dict[str, float]:
         value = proposal["value"]
-        out = {"ratio": 0.8, "difference": 0.1}
+        out = dict(DEFAULT_THRESHOLDS)
         if isinstance(value, dict):
             for key in out:
                 with contextlib.suppress(TypeError, ValueError):
@@ -150,8 +152,7 @@ class FairnessWidget(AuditWidget):
         if self.audit is None:
             return
         constraints = content.get("constraints", "equalized_odds")
-        if constraints not in ("demographic_parity", "equalized_odds",
-                               "true_positive_rate_parity"):
+        if constraints not in CONSTRAINTS:
             raise ValueError(f"unknown constraints {constraints!r}")
         self.status = "running"
         self.progress_message = "fitting ThresholdOptimizer"
