@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 import nbaudit
-from nbaudit.pseudonymization import Secret, token
+from nbaudit import keys
+from nbaudit.keys import Secret, TokenCollisionError, token, tokens
+from nbaudit.pii.masking import mask_value
 
 KEY = "a-test-key-that-is-long-enough"
 
@@ -27,10 +29,38 @@ def test_tokens_are_deterministic_keyed_and_format_preserving():
     assert email.startswith("tok_") and email.endswith("@example.invalid")
 
 
-def test_no_collisions_on_a_million_distinct_emails():
+def test_truncated_tokens_collide_as_a_uniform_hash_would():
+    """The real token function (normalization, HMAC, truncation) on short tokens, where
+    collisions are frequent enough to count: the number of distinct tokens is what a uniform
+    hash gives (the birthday bound), so the default 64 bits give about n**2 / 2**65."""
     key = Secret(KEY.encode(), "test")
-    tokens = {token(f"user{i}@example.com", key) for i in range(1_000_000)}
-    assert len(tokens) == 1_000_000
+    n, length = 4_000, 4  # 16 bits: about 120 colliding pairs expected
+    made = tokens([f"user{i}@example.com" for i in range(n)], key, length=length)
+    space = 16 ** length
+    expected = space * (1 - (1 - 1 / space) ** n)
+    spread = 5 * (n * n / (2 * space)) ** 0.5  # five standard deviations of the collisions
+    assert abs(len(set(made)) - expected) < spread
+    # Normalization merges only the same value: emails whatever their case, trimmed values.
+    same = ["Jane@Example.com", "jane@example.com ", " JANE@EXAMPLE.COM"]
+    assert len(set(tokens(same, key))) == 1
+    assert len(set(tokens(["Jane Doe", "jane doe", "Jane  Doe"], key))) == 3
+
+
+def test_a_token_collision_is_refused_not_joined(monkeypatch):
+    # Two different customers must never become one: with 1-hex-digit tokens (16 values) a
+    # column of 40 distinct emails collides, and pseudonymize says so instead of joining them.
+    df = pd.DataFrame({"email": [f"user{i}@example.com" for i in range(40)]})
+    scan = nbaudit.scan_pii(df)
+    monkeypatch.setattr(keys, "TOKEN_LENGTH", 1)
+    with pytest.raises(TokenCollisionError, match="same token") as info:
+        scan.pseudonymize(key=KEY)
+    assert "user" not in str(info.value) and "tok_" not in str(info.value)
+    # The same value in two columns is no collision: it joins on purpose.
+    twice = pd.DataFrame({"email": ["a@example.com", "b@example.com"] * 5,
+                          "contact_email": ["b@example.com", "a@example.com"] * 5})
+    monkeypatch.setattr(keys, "TOKEN_LENGTH", 16)
+    out = nbaudit.scan_pii(twice).pseudonymize(key=KEY).frame
+    assert set(out.email) == set(out.contact_email) and out.email.nunique() == 2
 
 
 def test_suggested_handling_joins_masks_and_input_untouched(shop):
@@ -70,7 +100,7 @@ def test_vault_reverses_with_the_key_only(shop, tmp_path):
 
 def test_key_is_never_shown_or_saved(shop):
     nbaudit.set_secret(KEY)
-    from nbaudit.pseudonymization import current_secret
+    from nbaudit.keys import current_secret
 
     secret = current_secret()
     assert KEY not in repr(secret) and KEY not in str(secret)
@@ -129,3 +159,39 @@ def test_handles_are_masked_when_mentioned_in_text():
                         ("Jean-Pierre’s desk", "Jean-Pierre")]:
         spans = known_values_in_text(text, known)
         assert [text[s:e] for s, e, *_ in spans] == [found]
+
+
+def test_tokenized_free_text_replaces_each_span_by_its_token(shop):
+    """"tokenize" on free text: each span becomes the token its value gets anywhere (the
+    email column's token inside the review), the rest of the text stays, and the vault
+    reverses the spans too."""
+    scan = nbaudit.scan_pii(shop)
+    assert scan.column("review").entity == "FREE_TEXT"
+    result = scan.pseudonymize(handling={"review": "tokenize"}, key=KEY)
+    out = result.frame
+    secret = Secret(KEY.encode(), "test")
+    with_email = [i for i, text in enumerate(shop.review) if shop.email.iloc[i] in text]
+    assert len(with_email) >= 10
+    for i in with_email:
+        email = shop.email.iloc[i]
+        expected = token(email, secret, fmt="EMAIL_ADDRESS")
+        assert out.review.iloc[i] == shop.review.iloc[i].replace(email, expected)
+        assert out.email.iloc[i] == expected  # the same token as the email column's
+    assert not any(email in text for email in shop.email for text in out.review)
+    assert result.tokens >= shop.email.nunique()
+
+
+def test_one_masking_policy_for_screens_and_saved_frames(shop):
+    """Masks in a pseudonymized frame are the masks the scan's pages show (one policy: cards
+    keep their last 4 digits, phones their last 2)."""
+    scan = nbaudit.scan_pii(shop[["phone", "payment_card", "email"]])
+    out = scan.pseudonymize(handling={"phone": "mask", "payment_card": "mask", "email": "mask"},
+                            key=KEY).frame
+    page = scan.page(0, 10)
+    for row in page["rows"]:
+        i = row["row"]
+        shown = [segments[0][0] for segments in row["cells"]]
+        assert shown == [out.phone.iloc[i], out.payment_card.iloc[i], out.email.iloc[i]]
+        assert out.phone.iloc[i] == mask_value(shop.phone.iloc[i], "PHONE_NUMBER")
+    digits = [ch for ch in out.phone.iloc[0] if ch.isdigit()]
+    assert digits == [ch for ch in shop.phone.iloc[0] if ch.isdigit()][-2:]

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 import nbaudit
-from nbaudit import pseudonymization
-from nbaudit.pseudonymization import Secret, token
+from nbaudit import keys
+from nbaudit.keys import Secret, token
 from nbaudit.reports import content_hash, provenance
 
 KEY = "a-test-key-that-is-long-enough"
@@ -28,12 +28,12 @@ WEAK = ["", "a", "abcdefghijklmno", "k" * 20]  # empty, one byte, 15 bytes, one 
 @pytest.fixture(autouse=True)
 def isolated_session(monkeypatch):
     """Each test starts with no session key and no $NBAUDIT_SECRET, and leaves none behind."""
-    saved = dict(pseudonymization._session)
-    pseudonymization._session.clear()
+    saved = dict(keys._session)
+    keys._session.clear()
     monkeypatch.delenv("NBAUDIT_SECRET", raising=False)
     yield
-    pseudonymization._session.clear()
-    pseudonymization._session.update(saved)
+    keys._session.clear()
+    keys._session.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_weak_keys_are_refused_everywhere_a_key_enters(weak, people, tmp_path):
     with pytest.raises(ValueError, match=how) as info:
         nbaudit.set_secret(weak)
     assert "16 bytes" in str(info.value)
-    assert "key" not in pseudonymization._session
+    assert "key" not in keys._session
     with pytest.raises(ValueError, match=how):
         scan.pseudonymize(key=weak)
     with pytest.raises(ValueError, match=how):
@@ -68,14 +68,14 @@ def test_weak_keys_are_refused_everywhere_a_key_enters(weak, people, tmp_path):
 def test_weak_environment_key_is_refused(weak, people, monkeypatch):
     monkeypatch.setenv("NBAUDIT_SECRET", weak)
     with pytest.raises(ValueError, match=r"\$NBAUDIT_SECRET") as info:
-        pseudonymization.current_secret()
+        keys.current_secret()
     assert "token_urlsafe(32)" in str(info.value)
     if len(weak) > 2:
         assert weak not in str(info.value)
     with pytest.raises(ValueError, match=r"\$NBAUDIT_SECRET"):
         nbaudit.scan_pii(people).pseudonymize()
     monkeypatch.setenv("NBAUDIT_SECRET", KEY)
-    assert pseudonymization.current_secret().source == "$NBAUDIT_SECRET"
+    assert keys.current_secret().source == "$NBAUDIT_SECRET"
 
 
 # --- item 9: separate derived keys ------------------------------------------------------------
@@ -230,3 +230,15 @@ def test_content_hash_is_keyed_and_stable_within_a_key():
     assert prov["content_hash_key"] == "nbaudit.set_secret"
     nbaudit.set_secret(OTHER)
     assert provenance(one_row, {})["content_hash"] != prov["content_hash"]
+
+
+def test_an_existing_vault_with_wider_permissions_is_narrowed_to_0600(people, tmp_path):
+    vault = tmp_path / "vault.jsonl"
+    nbaudit.scan_pii(people).pseudonymize(key=KEY, vault=vault)
+    vault.chmod(0o644)  # copied around, or restored from a backup
+    nbaudit.scan_pii(people).pseudonymize(key=KEY, vault=vault)
+    assert vault.stat().st_mode & 0o777 == 0o600
+    made = tmp_path / "new" / "folder" / "vault.jsonl"
+    nbaudit.scan_pii(people).pseudonymize(key=KEY, vault=made)
+    assert made.stat().st_mode & 0o777 == 0o600
+    assert made.parent.stat().st_mode & 0o077 == 0  # folders it creates: the owner's only

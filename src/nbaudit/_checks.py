@@ -1,5 +1,6 @@
-"""Checks of the public API's arguments (risk, fairness): a message that says what to do,
-naming the argument and its type, never a value of the data."""
+"""Checks of the public API's arguments (PII, risk, fairness): a message that says what to do,
+naming the argument and its type, never a value of the data; and the one test of a missing
+cell that every layer shares."""
 
 from __future__ import annotations
 
@@ -8,6 +9,32 @@ import numbers
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+
+def is_missing(value: Any) -> bool:
+    """Whether one cell is missing: None, a NaN float, ``pd.NA`` or a NaT.
+
+    Containers (lists, dicts, arrays) and every other value are present, even when they
+    hold missing values.
+
+    Examples
+    --------
+    >>> is_missing(float("nan")), is_missing(pd.NaT), is_missing([None]), is_missing("")
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):  # the common case, first (NaN is the float not equal to itself)
+        return bool(value != value)
+    if isinstance(value, str | bytes):
+        return False
+    try:
+        missing = pd.isna(value)
+    except (TypeError, ValueError):
+        return False
+    # pd.isna answers element by element for containers: only a scalar answer is about the cell.
+    return isinstance(missing, bool | np.bool_) and bool(missing)
 
 
 def type_name(value: Any) -> str:

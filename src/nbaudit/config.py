@@ -9,12 +9,17 @@ import os
 import pathlib
 from dataclasses import dataclass
 
+from ._checks import whole_number
+
 INSTALL_HINT = (
     "nbaudit never downloads models. Install a spaCy pipeline package you trust into this "
     "environment (for example `pip install <pipeline-wheel-or-package>`, pinned by hash), "
     "then pass its import name, or pass the path of a directory holding a pipeline "
     "(config.cfg and meta.json, as written by `nlp.to_disk`)."
 )
+
+
+MAX_PAGE_SIZE = 500  # rows of a page of cells (the widget offers up to this many)
 
 
 class _Unset(enum.Enum):
@@ -155,24 +160,32 @@ def configure(*, ner_model: str | os.PathLike[str] | None | _Unset = _UNSET,
     sample_size
         Rows sampled to classify each column (counts always cover every row).
     page_size
-        Rows per page in the widget's cell table.
+        Rows per page in the widget's cell table and of `PiiScan.page` (1 to 500).
 
     Returns
     -------
     Settings
         The settings now in force.
+
+    Raises
+    ------
+    TypeError
+        If `sample_size` or `page_size` is not a whole number.
+    ValueError
+        If one is out of range, or `ner_model` is not an installed pipeline.
     """
-    if sample_size is not None and sample_size < 1:
-        raise ValueError("sample_size must be a positive number of rows.")
-    if page_size is not None and not 1 <= page_size <= 500:
-        raise ValueError("page_size must be between 1 and 500 rows.")
+    # Every argument is checked before any setting changes: a refused call changes nothing.
+    if sample_size is not None:
+        sample_size = whole_number(sample_size, "sample_size", 1, "10000")
+    if page_size is not None:
+        page_size = whole_number(page_size, "page_size", 1, "20", maximum=MAX_PAGE_SIZE)
     if not isinstance(ner_model, _Unset):
         if ner_model is None or (isinstance(ner_model, str) and not ner_model.strip()):
             settings.ner_model = None
         else:
             settings.ner_model = resolve_pipeline(ner_model)
     if sample_size is not None:
-        settings.sample_size = int(sample_size)
+        settings.sample_size = sample_size
     if page_size is not None:
-        settings.page_size = int(page_size)
+        settings.page_size = page_size
     return settings

@@ -17,7 +17,7 @@ from __future__ import annotations
 import weakref
 from collections import ChainMap
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -83,7 +83,7 @@ class _Gate:
         out.append(text[pos:])
         return "".join(out)
 
-    def walk(self, obj: Any) -> Any:
+    def walk(self, obj: object) -> object:
         if isinstance(obj, str):
             return self.text(obj)
         if isinstance(obj, dict):
@@ -114,8 +114,8 @@ def release(obj: T, scan: PiiScan | None = None, *, markdown: bool = False) -> T
     values = known(scan)
     if not values:
         return obj
-    result: T = _Gate(values, markdown).walk(obj)
-    return result
+    # Strings stay strings, dicts dicts, lists lists: the same structure as `obj`.
+    return cast(T, _Gate(values, markdown).walk(obj))
 
 
 def release_frame(frame: pd.DataFrame, scan: PiiScan | None = None,

@@ -1,265 +1,58 @@
 """Pseudonymization with keyed tokens: the handling each column of a scan suggests.
 
-Tokens are HMAC-SHA256 of the value under a secret key: the same value and key give the same
-token in every column and every frame (joins still work), a different key gives unrelated
-tokens, and without the key nobody can test guesses (a plain SHA-256 of an email is reversed by
-hashing a list of emails, so plain hashes are never offered). Reversal is possible only through
-an optional vault file, encrypted with the same key, kept outside the notebook. Keys shorter than
-16 bytes are refused; tokens, the vault and report content hashes each use their own key derived
-from it with HKDF-SHA256 (see `Secret`, `write_vault`).
+Tokens are HMAC-SHA256 of the value under a secret key (`nbaudit.keys`): the same value and key
+give the same token in every column and every frame (joins still work), a different key gives
+unrelated tokens, and without the key nobody can test guesses (a plain SHA-256 of an email is
+reversed by hashing a list of emails, so plain hashes are never offered). Reversal is possible
+only through an optional vault file, encrypted with the same key, kept outside the notebook.
+Keys shorter than 16 bytes are refused; tokens, the vault and report content hashes each use
+their own key derived from it with HKDF-SHA256 (see `Secret`, `write_vault`).
 """
 
 from __future__ import annotations
 
-import base64
 import errno
-import hashlib
 import hmac
 import json
 import os
 import pathlib
-import re
-import secrets
 import stat
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ._checks import is_missing, whole_number
 from .egress import release_frame
+from .keys import (  # noqa: F401  (re-exported: the key API's historical home)
+    ENV_VAR,
+    MAKE_A_KEY,
+    MIN_DISTINCT_BYTES,
+    MIN_KEY_BYTES,
+    Secret,
+    TokenCollisionError,
+    as_secret,
+    check_key_strength,
+    current_secret,
+    set_secret,
+    token,
+    tokens,
+)
+from .pii.classify import ColumnReport
+from .pii.entities import Handling
 from .pii.masking import mask_value
-from .pii.scan import StaleScanError, cell_text, whole_number
+from .pii.scan import StaleScanError, cell_text, use_pseudonymizer
 from .pii.text import find_in_texts, known_spans, known_values_in_text, merge_spans
+from .risk.hierarchy import Hierarchy, value_key
 
 if TYPE_CHECKING:
     from .pii.scan import PiiScan
 
-ENV_VAR = "NBAUDIT_SECRET"
-HANDLINGS = ("drop", "tokenize", "mask", "generalize", "keep")
-Handling = Literal["drop", "tokenize", "mask", "generalize", "keep"]
-
-MIN_KEY_BYTES = 16
-MIN_DISTINCT_BYTES = 4
-MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
-# HKDF-SHA256 labels (``info``): one derived key per use, so that no output of one use (a token,
-# a content hash, a vault check value) is key material of another.
-TOKEN_LABEL = b"nbaudit-token"
-VAULT_LABEL = b"nbaudit-vault"
-CONTENT_HASH_LABEL = b"nbaudit-content-hash"
-VAULT_CHECK_LABEL = b"nbaudit-vault-key-check"  # HMAC'd under the vault key: the header's check
+HANDLINGS: tuple[str, ...] = typing.get_args(Handling)
 VAULT_FORMAT = 1
-
-
-def _derive(key: bytes, label: bytes) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(key)
-
-
-def check_key_strength(raw: bytes, source: str) -> None:
-    """Refuse a key that can be guessed, with a message that says how to make a good one.
-
-    A key counts as strong enough when its bytes (UTF-8 for text) number at least
-    ``MIN_KEY_BYTES`` (16) and hold at least ``MIN_DISTINCT_BYTES`` (4) distinct byte values, so
-    that ``""``, ``"a"``, 15-byte keys and ``"k" * 20`` or ``"abab..."`` are refused. This is a
-    floor against mistakes, not a measure of entropy: use a random key.
-
-    Parameters
-    ----------
-    raw
-        The key's bytes. Never included in the message.
-    source
-        Where the key came from (``"nbaudit.set_secret"``, ``"$NBAUDIT_SECRET"``, ...).
-
-    Raises
-    ------
-    ValueError
-        If the key is too short or too repetitive.
-    """
-    if len(raw) >= MIN_KEY_BYTES and len(set(raw)) >= MIN_DISTINCT_BYTES:
-        return
-    why = (f"it has {len(raw)} bytes" if len(raw) < MIN_KEY_BYTES
-           else f"it has fewer than {MIN_DISTINCT_BYTES} distinct bytes")
-    raise ValueError(f"The key ({source}) is too weak ({why}): tokens made with a guessable "
-                     f"key can be reversed with a dictionary. Use at least {MIN_KEY_BYTES} bytes "
-                     f"of random key material; make one with: {MAKE_A_KEY}")
-
-
-class Secret:
-    """A key that never shows itself.
-
-    Only keys derived from it with HKDF-SHA256 are kept (labels ``nbaudit-token``,
-    ``nbaudit-vault``, ``nbaudit-content-hash``), never the key itself. Its repr and str say
-    ``<hidden>``; pickling (``pickle``, ``__getstate__``, ``__reduce__``) raises TypeError;
-    ``copy.copy``/``copy.deepcopy`` return the same object; it has no ``__dict__``. Code in the
-    same process can still reach the derived keys: this guards against saving and showing, not
-    against the kernel's own code.
-
-    Parameters
-    ----------
-    value
-        The key (str as UTF-8); refused by `check_key_strength` if guessable.
-    source
-        Where it came from, for reports: never the key itself.
-    """
-
-    __slots__ = ("_content", "_token", "_vault", "source")
-    _content: bytes
-    _token: bytes
-    _vault: bytes
-    source: str
-
-    def __init__(self, value: str | bytes, source: str) -> None:
-        if isinstance(value, str):
-            raw = value.encode("utf-8")
-        elif isinstance(value, bytes | bytearray | memoryview):
-            raw = bytes(value)
-        else:
-            raise TypeError(f"A key is str or bytes, not {type(value).__name__}.")
-        check_key_strength(raw, source)
-        setattr_ = object.__setattr__
-        setattr_(self, "_token", _derive(raw, TOKEN_LABEL))
-        setattr_(self, "_vault", _derive(raw, VAULT_LABEL))
-        setattr_(self, "_content", _derive(raw, CONTENT_HASH_LABEL))
-        setattr_(self, "source", source)
-
-    def __repr__(self) -> str:
-        return f"Secret(<hidden>, from {self.source})"
-
-    __str__ = __repr__
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("nbaudit secrets are read-only.")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("nbaudit secrets are read-only.")
-
-    def _refuse(self, *args: Any) -> Any:
-        raise TypeError("nbaudit secrets cannot be pickled or saved: set the key again in the "
-                        f"new process (${ENV_VAR} or nbaudit.set_secret).")
-
-    __reduce__ = __reduce_ex__ = __getstate__ = __setstate__ = _refuse
-
-    def __copy__(self) -> Secret:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
-        return self
-
-    def digest(self, text: str) -> bytes:
-        """HMAC-SHA256 of ``text`` under the token key."""
-        return hmac.digest(self._token, text.encode("utf-8"), "sha256")  # one-shot, in C
-
-    def content_hasher(self) -> hmac.HMAC:
-        """A fresh HMAC-SHA256 under the content-hash key (for `reports.content_hash`)."""
-        return hmac.new(self._content, digestmod=hashlib.sha256)
-
-    def _fernet_key(self) -> bytes:
-        return base64.urlsafe_b64encode(self._vault)
-
-    def _vault_check(self) -> str:
-        return hmac.new(self._vault, VAULT_CHECK_LABEL, hashlib.sha256).hexdigest()
-
-
-_session: dict[str, Secret] = {}
-
-
-def _as_secret(key: str | bytes | None, source: str = "the key argument") -> Secret:
-    return current_secret() if key is None else Secret(key, source)
-
-
-def set_secret(value: str | bytes) -> None:
-    """Set the pseudonymization key for this session (never printed or saved).
-
-    Prefer the ``NBAUDIT_SECRET`` environment variable: a key typed into a notebook cell is
-    saved with the notebook.
-
-    Parameters
-    ----------
-    value
-        At least 16 bytes (UTF-8) of random key material, e.g. from
-        ``python -c "import secrets; print(secrets.token_urlsafe(32))"``.
-
-    Raises
-    ------
-    ValueError
-        If the key is guessable (see `check_key_strength`); the previous key stays in force.
-    """
-    _session["key"] = Secret(value, "nbaudit.set_secret")
-
-
-def current_secret() -> Secret:
-    """The key in force: set_secret, else $NBAUDIT_SECRET, else a random one for this session.
-
-    Returns
-    -------
-    Secret
-        The key (hidden).
-
-    Raises
-    ------
-    ValueError
-        If ``$NBAUDIT_SECRET`` is set but weak (including set but empty).
-    """
-    if "key" in _session:
-        return _session["key"]
-    env = os.environ.get(ENV_VAR)
-    if env is not None:
-        return Secret(env, f"${ENV_VAR}")
-    _session["key"] = Secret(secrets.token_bytes(32),
-                             "a random key made for this session (tokens change next session)")
-    return _session["key"]
-
-
-def token(value: str, key: Secret, *, fmt: str | None = None, length: int = 16) -> str:
-    """The keyed token of one value (normalized: trimmed, and emails lower-cased).
-
-    Parameters
-    ----------
-    value
-        The value.
-    key
-        The key; the token is HMAC-SHA256 under its token key, so the same value and key always
-        give the same token.
-    fmt
-        ``"EMAIL_ADDRESS"`` gives an email-shaped token.
-    length
-        Hex digits kept (16 = 64 bits).
-
-    Returns
-    -------
-    str
-        ``tok_<hex>`` (or ``tok_<hex>@example.invalid``).
-    """
-    return tokens([value], key, fmt=fmt, length=length)[0]
-
-
-_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+")
-
-
-def tokens(values: list[str], key: Secret, *, fmt: str | None = None,
-           length: int = 16) -> list[str]:
-    """`token` of each value, in one loop (a column's distinct values)."""
-    digest = key.digest
-    suffix = "@example.invalid" if fmt == "EMAIL_ADDRESS" else ""
-    out = []
-    for value in values:
-        text = value.strip()
-        if fmt == "EMAIL_ADDRESS" or "@" in text and _EMAIL_SHAPE.fullmatch(text):
-            text = text.lower()
-        out.append(f"tok_{digest(text).hex()[:length]}{suffix}")
-    return out
-
-
-def _mask_keep_last(value: str, entity: str) -> str:
-    if entity in ("PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN"):
-        digits = [i for i, ch in enumerate(value) if ch.isalnum()]
-        keep = set(digits[-4:])
-        return "".join(ch if (i in keep or not ch.isalnum()) else "*" for i, ch in enumerate(value))
-    return mask_value(value, entity)
 
 
 @dataclass
@@ -274,16 +67,35 @@ class PseudonymizationResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-safe summary: the handling per column, where the key came from, the vault."""
         return {"handling": self.handling, "key_source": self.key_source, "vault": self.vault,
                 "tokens": self.tokens, "notes": self.notes,
                 "columns_out": [str(c) for c in self.frame.columns]}
 
 
+@dataclass
+class _Work:
+    """One call's state: the key, the tokens made (for the vault), what to tell the user."""
+
+    secret: Secret
+    email_format: bool
+    vault: dict[str, str] = field(default_factory=dict)  # token -> original value
+    hashed: dict[str, str] = field(default_factory=dict)  # token -> what was hashed (collisions)
+    notes: list[str] = field(default_factory=list)
+
+    def tokens(self, texts: list[str], entity: str | None) -> list[str]:
+        fmt = "EMAIL_ADDRESS" if self.email_format and entity == "EMAIL_ADDRESS" else None
+        made = tokens(texts, self.secret, fmt=fmt, seen=self.hashed)
+        self.vault.update(zip(made, texts, strict=True))
+        return made
+
+
+@use_pseudonymizer
 def pseudonymize(
     df: pd.DataFrame,
     scan: PiiScan,
-    handling: Mapping[str, Handling] | None = None,
     *,
+    handling: Mapping[str, Handling] | None = None,
     key: str | bytes | None = None,
     vault: str | os.PathLike[str] | None = None,
     email_format: bool = True,
@@ -312,7 +124,61 @@ def pseudonymize(
         Tokens of emails look like emails (``tok_3f9a...@example.invalid``).
     generalize_level
         Level of the automatic hierarchy used for "generalize" (1 = the first step).
+
+    Returns
+    -------
+    PseudonymizationResult
+        ``frame`` is the new DataFrame; ``handling`` what each column got.
+
+    Raises
+    ------
+    TypeError
+        If `df` is not a DataFrame or `handling` not a dict.
+    ValueError
+        For an unknown column or handling, a weak key, a refused vault path, or (a 1 in 2**64
+        event per pair of values) two values whose tokens collide.
+    StaleScanError
+        If `df` does not have the scanned frame's columns.
     """
+    _check_frame(df, scan, handling)
+    generalize_level = whole_number(generalize_level, "generalize_level", 1, "1")
+    work = _Work(as_secret(key), email_format)
+    chosen, asked = _chosen_handling(scan, handling)
+    kept = {c.position for c in scan.columns
+            if chosen[c.name] == "keep" and (c.entity != "NONE" or c.name in asked)}
+    # Columns by position: labels may be numbers, tuples, None or repeated.
+    out = df.copy()
+    out.columns = pd.RangeIndex(df.shape[1])
+    own = [c for c in scan.columns if c.role == "identifier"
+           and c.entity not in ("FREE_TEXT", "ID_NUMBER")]
+    drop: list[int] = []
+    for report in scan.columns:
+        pos, action = report.position, chosen[report.name]
+        if action == "drop":
+            drop.append(pos)
+        elif action == "generalize":
+            out[pos] = _generalize(out[pos], report, generalize_level, work.notes)
+        elif action != "keep" and report.entity == "FREE_TEXT":
+            out[pos] = _redact_column(out[pos], df, own, action, work, scan.identifier_values)
+        elif action != "keep":
+            out[pos] = _convert(out[pos], report.entity, action, work)
+    # The gate: any value a scan knows to be personal, in any column not kept on purpose
+    # (tokens, masks and redacted text are already free of them).
+    replaced = {c.position for c in scan.columns if chosen[c.name] in ("tokenize", "mask")}
+    released = release_frame(out, scan, skip=kept | replaced | set(drop))
+    if released is not out:
+        work.notes.append("values known to be personal data (of identifier columns) found in "
+                          "other columns were masked there")
+    out = _pseudonymize_index(_labelled(released, df, scan, drop, work.notes), scan, work)
+    vault_path = write_vault(vault, work.vault, work.secret) if vault is not None else None
+    if work.secret.source.startswith("a random key"):
+        work.notes.append("The key is random for this session: tokens will differ in the next "
+                          f"one. Set ${ENV_VAR} to keep them stable.")
+    return PseudonymizationResult(out, chosen, work.secret.source, vault_path, len(work.vault),
+                                  work.notes)
+
+
+def _check_frame(df: Any, scan: PiiScan, handling: Any) -> None:
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"pseudonymize needs a pandas DataFrame, not {type(df).__name__}.")
     # Another frame with the scanned columns is fine (scan a sample, pseudonymize it all);
@@ -324,12 +190,14 @@ def pseudonymize(
     if handling is not None and not isinstance(handling, Mapping):
         raise TypeError("handling must be a dict {column: 'drop' | 'tokenize' | 'mask' | "
                         f"'generalize' | 'keep'}}, not {type(handling).__name__}.")
-    generalize_level = whole_number(generalize_level, "generalize_level",
-                                    "the hierarchy level for 'generalize'", 1)
-    secret = Secret(key.encode() if isinstance(key, str) else key, "the key argument") \
-        if key is not None else current_secret()
+
+
+def _chosen_handling(scan: PiiScan, handling: Mapping[str, Handling] | None,
+                     ) -> tuple[dict[str, str], set[str]]:
+    """Each column's handling (suggested, or as asked), and the columns the user named."""
     chosen = {c.name: (c.handling if c.entity != "NONE" else "keep") for c in scan.columns}
     by_label = {str(c.label): c.name for c in scan.columns if not c.label_masked}
+    asked: set[str] = set()
     for requested, value in (handling or {}).items():
         name = requested if requested in chosen else by_label.get(str(requested))
         if name is None:
@@ -340,49 +208,25 @@ def pseudonymize(
                              f"{HANDLINGS}. Plain hashes are not offered: a hashed email is "
                              "reversed by a dictionary; 'tokenize' uses a secret key instead.")
         chosen[name] = value
-    kept = {c.position for c in scan.columns
-            if chosen[c.name] == "keep" and (c.entity != "NONE" or c.name in
-                                             {by_label.get(str(r), r) for r in handling or {}})}
-    # Columns by position: labels may be numbers, tuples, None or repeated.
-    out = df.copy()
-    out.columns = pd.RangeIndex(df.shape[1])
-    own = [c for c in scan.columns if c.role == "identifier"
-           and c.entity not in ("FREE_TEXT", "ID_NUMBER")]
-    mapping: dict[str, str] = {}
-    notes: list[str] = []
-    drop: list[int] = []
-    for report in scan.columns:
-        pos, action = report.position, chosen[report.name]
-        if action == "keep":
-            continue
-        if action == "drop":
-            drop.append(pos)
-            continue
-        series = out[pos]
-        if action == "generalize":
-            from .risk.hierarchy import Hierarchy, value_key
+        asked.add(name)
+    return chosen, asked
 
-            h = Hierarchy.build(series)
-            level = min(generalize_level, h.max_level)
-            table = dict(zip(h.table[0], h.table[level], strict=True))
-            out[pos] = series.map(lambda v, t=table: t.get(value_key(v), "*")).astype(object)
-            notes.append(f"{report.name}: generalized to level {level} of an automatic "
-                         f"{h.kind} hierarchy")
-            continue
-        entity = report.entity
-        if entity == "FREE_TEXT":
-            out[pos] = _redact_column(series, df, own, action, secret, mapping, email_format,
-                                      scan.identifier_values)
-            continue
-        out[pos] = _convert(series, entity, action, secret, mapping, email_format)
-    # The gate: any value a scan knows to be personal, in any column not kept on purpose
-    # (tokens, masks and redacted text are already free of them).
-    replaced = {c.position for c in scan.columns if chosen[c.name] in ("tokenize", "mask")}
-    released = release_frame(out, scan, skip=kept | replaced | set(drop))
-    if released is not out:
-        notes.append("values known to be personal data (of identifier columns) found in other "
-                     "columns were masked there")
-        out = released
+
+def _generalize(series: pd.Series, report: ColumnReport, level: int,
+                notes: list[str]) -> pd.Series:
+    """The column one (or `level`) steps up an automatic hierarchy; unknown values as "*"."""
+    h = Hierarchy.build(series)
+    level = min(level, h.max_level)
+    table = dict(zip(h.table[0], h.table[level], strict=True))
+    notes.append(f"{report.name}: generalized to level {level} of an automatic {h.kind} "
+                 "hierarchy")
+    return series.map(lambda v: table.get(value_key(v), "*")).astype(object)
+
+
+def _labelled(out: pd.DataFrame, df: pd.DataFrame, scan: PiiScan, drop: list[int],
+              notes: list[str]) -> pd.DataFrame:
+    """The frame's own column labels back (masked where a label is personal data), less the
+    dropped columns."""
     labels = [c.name if c.label_masked else df.columns[c.position] for c in scan.columns]
     if any(c.label_masked for c in scan.columns):
         notes.append("column names that are personal data were replaced by masked names")
@@ -390,14 +234,7 @@ def pseudonymize(
         else df.columns
     if drop:
         out = out.iloc[:, [i for i in range(df.shape[1]) if i not in set(drop)]]
-    out = _pseudonymize_index(out, scan, secret, mapping, notes)
-    vault_path = None
-    if vault is not None:
-        vault_path = write_vault(vault, mapping, secret)
-    if secret.source.startswith("a random key"):
-        notes.append("The key is random for this session: tokens will differ in the next one. "
-                     f"Set ${ENV_VAR} to keep them stable.")
-    return PseudonymizationResult(out, chosen, secret.source, vault_path, len(mapping), notes)
+    return out
 
 
 def _quoted(name: Any, limit: int = 60) -> str:
@@ -405,10 +242,8 @@ def _quoted(name: Any, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _convert(series: pd.Series, entity: str, action: str, secret: Secret,
-             mapping: dict[str, str], email_format: bool) -> pd.Series:
+def _convert(series: pd.Series, entity: str, action: str, work: _Work) -> pd.Series:
     """Tokens or masks for a structured column, computed once per distinct value."""
-    fmt = "EMAIL_ADDRESS" if (email_format and entity == "EMAIL_ADDRESS") else None
     try:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists, dicts): their text
@@ -416,19 +251,17 @@ def _convert(series: pd.Series, entity: str, action: str, secret: Secret,
                                       use_na_sentinel=True)
     texts = [u if isinstance(u, str) else cell_text(u) for u in uniques.tolist()]
     if action == "tokenize":
-        made = tokens(texts, secret, fmt=fmt)
-        mapping.update(zip(made, texts, strict=True))
+        made = work.tokens(texts, entity)
     else:
-        made = [_mask_keep_last(t, entity) for t in texts]
+        made = [mask_value(t, entity) for t in texts]
     converted = np.array(made, dtype=object)
     values = np.where(codes >= 0, converted[np.maximum(codes, 0)] if len(converted) else None,
                       None)
     return pd.Series(values, index=series.index, dtype=object)
 
 
-def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: str,
-                   secret: Secret, mapping: dict[str, str], email_format: bool,
-                   identifiers: Mapping[str, str]) -> pd.Series:
+def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[ColumnReport], action: str,
+                   work: _Work, identifiers: Mapping[str, str]) -> pd.Series:
     """Free text redacted span by span, with every tier's spans (NER in one batch), each
     row's own identifiers, and every identifier value and span found anywhere in the column
     wherever they recur in its text."""
@@ -446,49 +279,42 @@ def _redact_column(series: pd.Series, df: pd.DataFrame, own: list[Any], action: 
             if own else ([] for _ in texts))
     out: list[Any] = []
     for value, text, found, ids in zip(series.tolist(), texts, hits, rows, strict=True):
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if is_missing(value):
             out.append(value)
             continue
         row_values = [(cell_text(v).strip(), c.entity) for v, c in zip(ids, own, strict=True)]
         if row_values:
             found = merge_spans(found, known_spans(text, row_values))
         found = merge_spans(found, known_values_in_text(text, known))
-        out.append(_redact(text, action, secret, mapping, email_format, found))
+        out.append(_redact(text, action, work, found))
     return pd.Series(out, index=series.index, dtype=object)
 
 
-def _pseudonymize_index(out: pd.DataFrame, scan: PiiScan, secret: Secret,
-                        mapping: dict[str, str], notes: list[str]) -> pd.DataFrame:
+def _pseudonymize_index(out: pd.DataFrame, scan: PiiScan, work: _Work) -> pd.DataFrame:
     """An index that holds personal data (names, emails) becomes tokens, or positions."""
     report = scan.index_report
     if report is None or report.role not in ("identifier", "sensitive"):
         return out
     if report.role == "identifier" and report.handling == "tokenize":
-        tokens = []
-        for value in out.index:
-            text = " ".join(map(str, value)) if isinstance(value, tuple) else cell_text(value)
-            tok = token(text, secret)
-            mapping[tok] = text
-            tokens.append(tok)
-        notes.append(f"the index held {report.entity} and was replaced by tokens")
-        return out.set_axis(pd.Index(tokens, dtype=object), axis=0)
-    notes.append(f"the index held {report.entity} and was replaced by row numbers")
+        texts = [" ".join(map(str, v)) if isinstance(v, tuple) else cell_text(v)
+                 for v in out.index]
+        work.notes.append(f"the index held {report.entity} and was replaced by tokens")
+        made = work.tokens(texts, None)
+        return out.set_axis(pd.Index(made, dtype=object), axis=0)
+    work.notes.append(f"the index held {report.entity} and was replaced by row numbers")
     return out.reset_index(drop=True)
 
 
-def _redact(text: str, action: str, secret: Secret, mapping: dict[str, str],
-             email_format: bool, hits: list[tuple[int, int, str, float]]) -> str:
+def _redact(text: str, action: str, work: _Work,
+            hits: list[tuple[int, int, str, float]]) -> str:
     pieces, pos = [], 0
     for start, end, ent, _ in hits:
         pieces.append(text[pos:start])
         span = text[start:end]
         if action == "tokenize" and ent != "SECRET":
-            tok = token(span, secret, fmt=ent if (email_format and ent == "EMAIL_ADDRESS")
-                        else None)
-            mapping[tok] = span
-            pieces.append(tok)
+            pieces.append(work.tokens([span], ent)[0])
         else:
-            pieces.append(f"[{ent}]" if ent == "SECRET" else _mask_keep_last(span, ent))
+            pieces.append(mask_value(span, ent))  # "[SECRET]" for keys and passwords
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -663,7 +489,7 @@ def reverse_tokens(vault: str | os.PathLike[str], key: str | bytes | None = None
     """
     from cryptography.fernet import Fernet, InvalidToken
 
-    secret = _as_secret(key)
+    secret = as_secret(key)
     target = _vault_path(vault)
     with os.fdopen(_open_vault(target, os.O_RDONLY), encoding="utf-8") as fh:
         lines = fh.read().splitlines()

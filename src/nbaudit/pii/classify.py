@@ -18,13 +18,14 @@ import functools
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._checks import is_missing
 from ..config import settings
 from . import detect, patterns, presidio_engine
 from .entities import entity
@@ -36,6 +37,9 @@ from .headers import (
     header_tokens,
 )
 from .text import TEXT_ENTITIES, candidate_re2, find_in_texts
+
+if TYPE_CHECKING:
+    import regex
 
 SCOUT_CELLS = 1_000
 STRUCTURED_MIN_SHARE = 0.5  # a column is labelled from its hit rate, not from a few hits
@@ -204,18 +208,11 @@ def make_report(position: int, label: Hashable, name: str, dtype: str, ent: str,
 
 def cell_text(value: Any) -> str:
     """Text of one cell as the detectors see it (bytes decoded, containers repr'd)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
     if isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", errors="replace")
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _well_formed(text: str) -> str:
@@ -348,7 +345,16 @@ def structured(col: ColumnSample) -> Verdict | None:
         mask_all = confirmed
     else:
         mask_all = detect.DETECTORS[ent_name](col.sample_text, hinted)
-    flags = col.row_flags(mask_all)
+    return _structured_report(col, ent_name, share, conf, col.row_flags(mask_all), shares,
+                              n_counted)
+
+
+def _structured_report(col: ColumnSample, ent_name: str, share: float, conf: float,
+                       flags: np.ndarray, shares: dict[str, float], n_counted: int) -> Verdict:
+    """The structured stage's verdict: its evidence, and the entity refined (national ID
+    schemes, places or street addresses)."""
+    n_sample = col.n_sample
+    hinted = _hint_for(col.hints, ent_name)
     parts = []
     if hinted:
         parts.append(f"header '{_hint_word(col.hints, ent_name)}'")
@@ -437,9 +443,10 @@ def free_text(col: ColumnSample) -> Verdict | None:
         extra = {e: n for e, n in extra.items() if n >= 2}  # one odd hit is noise
         for ent, n in extra.items():
             contains[ent] = max(contains.get(ent, 0), n)
-        if extra:
+        if extra:  # its own sample (Presidio is slow): say of how many cells
             presidio_note = "; Presidio also found " + ", ".join(
-                f"{e} in {n}" for e, n in sorted(extra.items()))
+                f"{e} in {n}" for e, n in sorted(extra.items())) + (
+                f" of the {len(sample_values):,} cells it read")
     text_conf = min(0.99, 0.5 + text_share)
     # Short strings (titles, labels) must hold PII often, prose only now and then.
     min_share = TEXT_MIN_SHARE if col.shape.is_free_text else SHORT_TEXT_MIN_SHARE
@@ -686,7 +693,7 @@ def _presidio_text_entities(values: list[str], wanted: set[str] | None) -> dict[
 
 
 @functools.cache
-def _presidio_patterns() -> Any:
+def _presidio_patterns() -> regex.Pattern[str]:
     """One search over every regex of Presidio's pattern recognizers (its own flags)."""
     import regex
 

@@ -20,15 +20,6 @@ from . import lexicons, names, national_ids, patterns, phones
 from .patterns import as_mask, contains, full_match
 
 
-def _validated(arr: pa.Array, mask: np.ndarray, validator: Callable[[str], bool]) -> np.ndarray:
-    idx = np.flatnonzero(mask)
-    if idx.size:
-        values = arr.take(pa.array(idx)).to_pylist()
-        mask = mask.copy()
-        mask[idx] = [validator(v) for v in values]
-    return mask
-
-
 def _digit_count(arr: pa.Array) -> np.ndarray:
     no_ext = pc.replace_substring_regex(arr, r"(?:x|ext\.?|#) ?[0-9]{1,6}$", "")
     only_digits = pc.replace_substring_regex(no_ext, r"[^0-9]", "")
@@ -69,7 +60,7 @@ def ip(arr: pa.Array, hinted: bool) -> np.ndarray:
     # IPv4 is exact in the regex; IPv6 compressed forms get the stdlib check.
     v6 = mask & as_mask(pc.match_substring(arr, ":"))
     if v6.any():
-        mask = mask & ~v6 | _validated(arr, v6, patterns.ip_ok)
+        mask = mask & ~v6 | patterns.validated(arr, v6, patterns.ip_ok)
     return mask
 
 
@@ -88,7 +79,7 @@ def credit_card(arr: pa.Array, hinted: bool) -> np.ndarray:
 
 
 def iban(arr: pa.Array, hinted: bool) -> np.ndarray:
-    return _validated(arr, full_match(arr, patterns.FULL["IBAN_CODE"]), patterns.iban_ok)
+    return patterns.validated(arr, full_match(arr, patterns.FULL["IBAN_CODE"]), patterns.iban_ok)
 
 
 def date_time(arr: pa.Array, hinted: bool) -> np.ndarray:

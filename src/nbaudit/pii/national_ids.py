@@ -58,7 +58,7 @@ from stdnum.se import personnummer
 from stdnum.tr import tckimlik
 from stdnum.za import idnr as za_idnr
 
-from .patterns import full_match
+from .patterns import full_match, validated
 
 # --- UK National Insurance number ---------------------------------------------------------
 # stdnum has no NINO module. HMRC's rules (National Insurance Manual NIM39110): two prefix
@@ -221,21 +221,6 @@ CHANCE_RATE: dict[str, float] = {
 }
 
 
-def _validated(arr: pa.Array, mask: np.ndarray, check: Callable[[str], bool]) -> np.ndarray:
-    idx = np.flatnonzero(mask)
-    if idx.size == 0:
-        return mask
-    # Each distinct candidate once (columns repeat values).
-    encoded = pc.dictionary_encode(arr.take(pa.array(idx)))
-    verdict = np.fromiter(
-        (check(v) for v in encoded.dictionary.to_pylist()), dtype=bool,
-        count=len(encoded.dictionary),
-    )
-    out = np.zeros(len(arr), dtype=bool)
-    out[idx] = verdict[encoded.indices.to_numpy(zero_copy_only=False)]
-    return out
-
-
 def _as_strings(arr: pa.Array) -> pa.Array:
     if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
         return arr
@@ -288,7 +273,7 @@ def national_id_schemes(
             shaped |= full_match(arr, scheme.formatted)
         shaped &= plausible
         if shaped.any():
-            valid = _validated(arr, shaped, scheme.validate)
+            valid = validated(arr, shaped, scheme.validate)
             if valid.any():
                 out[scheme.name] = valid
     return out
@@ -378,7 +363,7 @@ def measure_chance_rate(name: str, n: int = 100_000, seed: int = 0) -> float:
     scheme = BY_NAME[name]
     rng = random.Random(seed)
     values = pa.array([_random_value(scheme.template, rng) for _ in range(n)])
-    valid = _validated(values, full_match(values, scheme.bare), scheme.validate)
+    valid = validated(values, full_match(values, scheme.bare), scheme.validate)
     return float(valid.mean())
 
 

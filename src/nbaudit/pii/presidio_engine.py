@@ -23,9 +23,13 @@ import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import _package_dir, resolve_pipeline, settings
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine, PatternRecognizer
+    from spacy.language import Language
 
 # Presidio entities that nbaudit's own detectors already cover or that are too noisy on
 # tables without context words (floats fire US_DRIVER_LICENSE, emails fire URL).
@@ -67,7 +71,7 @@ def _quiet() -> None:
 
 
 @lru_cache(maxsize=4)
-def pipeline(ner_model: str) -> Any:
+def pipeline(ner_model: str) -> Language:
     """The spaCy pipeline `ner_model` (an installed package or a directory), loaded once.
 
     The name is checked again here (settings may have been set without `configure`):
@@ -79,7 +83,7 @@ def pipeline(ner_model: str) -> Any:
 
 
 @lru_cache(maxsize=4)
-def analyzer(ner_model: str | None) -> Any:
+def analyzer(ner_model: str | None) -> AnalyzerEngine:
     """A cached `AnalyzerEngine` that never touches the network."""
     import tldextract
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
@@ -223,7 +227,10 @@ def ner_spans(texts: Iterable[str]) -> list[list[Span]]:
     return out
 
 
-def recognizers(entity: str) -> list[Any]:
-    """Presidio's recognizers for one entity (their patterns and validators)."""
+def recognizers(entity: str) -> list[PatternRecognizer]:
+    """Presidio's pattern recognizers for one entity (their patterns and validators)."""
+    from presidio_analyzer import PatternRecognizer
+
     engine = analyzer(settings.ner_model)
-    return list(engine.registry.get_recognizers(language="en", entities=[entity]))
+    return [r for r in engine.registry.get_recognizers(language="en", entities=[entity])
+            if isinstance(r, PatternRecognizer)]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import time
 import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._checks import seed as _check_seed
+from .._checks import whole_number
+from .._render import render
 from ..config import settings
 from . import detect, patterns, presidio_engine
 from .classify import MAX_TEXT, ColumnReport, arrow_text, cell_text, classify
@@ -24,8 +28,8 @@ from .text import find_in_text, find_in_texts, known_spans, known_values_in_text
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "StaleScanError", "cell_text",
-           "scan_pii"]
+__all__ = ["INVENTORY_COLUMNS", "ColumnReport", "PiiScan", "Pseudonymized", "StaleScanError",
+           "cell_text", "scan_pii", "use_pseudonymizer"]
 
 _LIVE: weakref.WeakSet[PiiScan] = weakref.WeakSet()
 IDENTIFIER_VALUES_LIMIT = 200_000  # distinct values of one column searched for in free text
@@ -35,6 +39,31 @@ INVENTORY_COLUMNS = [
     "column", "dtype", "entity", "role", "level", "share", "confidence", "evidence",
     "statistics", "handling", "n_flagged", "n_non_null",
 ]
+
+
+class Pseudonymized(Protocol):
+    """What `nbaudit.pseudonymize` returns (a `PseudonymizationResult`), as the core sees it."""
+
+    frame: pd.DataFrame
+    handling: dict[str, str]
+    key_source: str
+    vault: str | None
+    tokens: int
+    notes: list[str]
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+# `PiiScan.pseudonymize` calls the transform one layer up, which registers itself here when it
+# is imported (``nbaudit/__init__`` imports it): the core never imports the layer above it.
+_PSEUDONYMIZER: list[Callable[..., Pseudonymized]] = []
+
+
+def use_pseudonymizer(function: Callable[..., Pseudonymized]) -> Callable[..., Pseudonymized]:
+    """Register ``function(df, scan, *, handling, **options)`` as what `PiiScan.pseudonymize`
+    calls (`nbaudit.pseudonymization.pseudonymize` registers itself on import)."""
+    _PSEUDONYMIZER[:] = [function]
+    return function
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,11 +285,11 @@ class PiiScan:
         """
         self.check_fresh()
         size = settings.page_size if page_size is None else whole_number(
-            page_size, "page_size", "the number of rows on a page", 1)
+            page_size, "page_size", 1, "20")
         # Past either end: the nearest page (the widget's buttons rely on it).
-        page = whole_number(page, "page", "a page number", -(2**62))
+        page = whole_number(page, "page", -(2**62), "0")
         if row is not None:
-            row = whole_number(row, "row", "a row position (the # column)", 0)
+            row = whole_number(row, "row", 0, "0 (a row position, the # column)")
             if row >= self.n_rows:
                 last = f"0 to {self.n_rows - 1:,}" if self.n_rows else "none: the frame is empty"
                 raise ValueError(f"There is no row {row:,}: rows are numbered {last}.")
@@ -268,14 +297,7 @@ class PiiScan:
             reports = [self.column(n) for n in columns] if columns else list(self.columns)
         except KeyError as exc:
             raise ValueError(exc.args[0]) from None
-        if flagged_rows_only:
-            any_flag = np.zeros(self.n_rows, dtype=bool)
-            for c in reports:
-                if c.position in self._flags:
-                    any_flag |= self._flags[c.position]
-            positions = np.flatnonzero(any_flag)
-        else:
-            positions = np.arange(self.n_rows)
+        positions = self._row_positions(reports, flagged_rows_only)
         n_pages = max(1, -(-len(positions) // size))
         found_row = None
         if row is not None:
@@ -285,6 +307,31 @@ class PiiScan:
                 found_row = row
         page = min(max(0, int(page)), n_pages - 1)
         rows = positions[page * size : (page + 1) * size]
+        return {
+            "page": page,
+            "n_pages": n_pages,
+            "n_rows": int(len(positions)),
+            "page_size": size,
+            "columns": [c.name for c in reports],
+            "entities": [c.entity for c in reports],
+            "rows": self._page_rows(rows, reports, reveal),
+            "revealed": bool(reveal),
+            "found_row": found_row,
+        }
+
+    def _row_positions(self, reports: list[ColumnReport], flagged_only: bool) -> np.ndarray:
+        """Row positions a page shows: all, or those where one of `reports` is flagged."""
+        if not flagged_only:
+            return np.arange(self.n_rows)
+        any_flag = np.zeros(self.n_rows, dtype=bool)
+        for c in reports:
+            if c.position in self._flags:
+                any_flag |= self._flags[c.position]
+        return np.flatnonzero(any_flag)
+
+    def _page_rows(self, rows: np.ndarray, reports: list[ColumnReport],
+                   reveal: bool) -> list[dict[str, Any]]:
+        """The cells of `rows` x `reports` as highlighted segments."""
         block = self.frame.iloc[rows, [c.position for c in reports]]
         # A row's own identifiers (its name, email...) are masked wherever they recur in its
         # free text, even where the text patterns alone would not find them.
@@ -305,28 +352,23 @@ class PiiScan:
                 cells.append(_cell_segments(value, c, flagged, reveal, known,
                                             self.identifier_values if has_text else None))
             out_rows.append({"row": int(row), "cells": cells})
-        return {
-            "page": page,
-            "n_pages": n_pages,
-            "n_rows": int(len(positions)),
-            "page_size": size,
-            "columns": [c.name for c in reports],
-            "entities": [c.entity for c in reports],
-            "rows": out_rows,
-            "revealed": bool(reveal),
-            "found_row": found_row,
-        }
+        return out_rows
 
-    def pseudonymize(self, df: pd.DataFrame | None = None,
+    def pseudonymize(self, df: pd.DataFrame | None = None, *,
                      handling: Mapping[str, Handling] | None = None,
-                     **options: Any) -> Any:
+                     key: str | bytes | None = None,
+                     vault: str | os.PathLike[str] | None = None,
+                     email_format: bool = True,
+                     generalize_level: int = 1) -> Pseudonymized:
         """Apply each column's suggested (or chosen) handling; see `nbaudit.pseudonymize`.
 
         Returns a `PseudonymizationResult` whose ``frame`` is the new DataFrame.
         """
-        from ..pseudonymization import pseudonymize
-
-        return pseudonymize(self.frame if df is None else df, self, handling, **options)
+        if not _PSEUDONYMIZER:
+            raise LookupError("no pseudonymizer registered: import nbaudit.pseudonymization")
+        return _PSEUDONYMIZER[0](self.frame if df is None else df, self, handling=handling,
+                                 key=key, vault=vault, email_format=email_format,
+                                 generalize_level=generalize_level)
 
     # -- export --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -346,21 +388,18 @@ class PiiScan:
 
     def to_markdown(self) -> str:
         """The inventory as a Markdown report (no cell values), with provenance."""
-        from ..reports import scan_markdown
-
-        return scan_markdown(self)
+        result: str = render("markdown", self)
+        return result
 
     def to_html(self) -> str:
-        from ..reports import markdown_to_html
-
-        return markdown_to_html(self.to_markdown(), "PII scan")
+        """The Markdown report as a standalone HTML page."""
+        result: str = render("html", self)
+        return result
 
     def to_json(self) -> str:
-        from ..reports import json_report, provenance
-
-        return json_report({**self.to_dict(), "provenance": provenance(
-            self.frame, {"sample_size": self.sample_size, "min_score": self.min_score},
-            columns=[c.name for c in self.columns])}, self)
+        """`to_dict` with provenance, as JSON (no cell values)."""
+        result: str = render("json", self)
+        return result
 
     def __repr__(self) -> str:
         names = ", ".join(f"{c.name}={c.entity}" for c in self.flagged) or "none"
@@ -607,7 +646,7 @@ def check_scan_args(
     """Validate `scan_pii`'s arguments (cheap), raising TypeError/ValueError with advice."""
     frame = _check_frame(df)
     size = settings.sample_size if sample_size is None else whole_number(
-        sample_size, "sample_size", "a positive number of rows to sample per column", 1)
+        sample_size, "sample_size", 1, "10000 (rows to sample per column)")
     if not isinstance(min_score, (int, float, np.integer, np.floating)) or isinstance(
             min_score, bool):
         raise ValueError(f"min_score must be a number between 0 and 1, not "
@@ -620,24 +659,9 @@ def check_scan_args(
     return frame, names, positions, wanted, size
 
 
-def whole_number(value: Any, name: str, what: str, minimum: int) -> int:
-    """`value` as an int of at least `minimum`, or a ValueError that says what is wanted."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-            value, (int, np.integer, float, np.floating)):
-        raise ValueError(f"{name} must be {what} (a whole number >= {minimum}), not "
-                         f"{type(value).__name__}.")
-    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
-        raise ValueError(f"{name} must be a whole number >= {minimum}, not {value}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be {what} (a whole number >= {minimum}), not {value}.")
-    return int(value)
-
-
 def check_seed(seed: Any) -> int | None:
     """A seed for NumPy's generator: None or a whole number >= 0."""
-    if seed is None:
-        return None
-    return whole_number(seed, "seed", "None or a non-negative whole number", 0)
+    return None if seed is None else _check_seed(seed)
 
 
 def _check_frame(df: Any) -> pd.DataFrame:
