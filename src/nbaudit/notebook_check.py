@@ -99,7 +99,7 @@ class NotebookCheck:
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
-        from .reports import escape_md
+        from ._text import escape_md
 
         lines = [f"### `{escape_md(self.path)}`", ""]
         if not self.findings:
