@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup lab test lint bench build-js wheel chromium clean
+.PHONY: setup lab test lint bench build-js wheel chromium java clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,14 @@ chromium:
 	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
+# Java for the PySpark tests (Spark 4 runs on Java 17 or 21; Debian bookworm ships 17).
+# Slim Debian images lack the man directory the JRE's postinst links into.
+java:
+	@command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || \
+	  { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO mkdir -p /usr/share/man/man1 && $$SUDO apt-get update -qq && \
+	    $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; }
+
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
@@ -63,7 +71,7 @@ $(WHEEL_STAMP): $(WHEEL_SOURCES) | setup
 	  (cd "$$tmp" && "$(abspath $(PY))" -m build --outdir "$(abspath dist)")
 	touch $(WHEEL_STAMP)
 
-test: setup chromium lint wheel
+test: setup chromium java lint wheel
 	$(PY) -m pytest -q -ra
 
 bench: setup
