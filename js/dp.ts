@@ -2,27 +2,42 @@
 // (the Laplace scale is proportional to 1/epsilon), accuracy targets, the privacy-utility
 // curve, the budget ledger, and Release. Before a release nothing here is a true aggregate.
 import type { RenderProps } from "@anywidget/types";
+import type { Empty, ErrorMessage, MarkdownMessage, Status, StoredMessage } from "./lib/contracts";
 import { h, select, svg as s } from "./lib/dom";
 import { exportControls } from "./lib/export";
 
 type Num = number | null;
 interface UnitEntry { kind: string; scale: number; half_width: number; half_width_975: number; shown: boolean; bounds?: [number, number] }
 interface PlanRow { aggregate: string; epsilon: number; mechanism: string; bounds: string; sensitivity: number; scale: number; half_width_95: Num; relative_to_size: Num; target: Num; meets_target: boolean | null }
-interface Plan { epsilon: number; delta: number; shares: Record<string, number>; threshold: Num; rows: PlanRow[]; unit: Record<string, UnitEntry> }
-interface Ledger { epsilon_total: number; delta_total: number; spent: number; remaining: number; delta_spent: number; delta_remaining: number; entries: Array<{ release: number; query: string; epsilon: number; delta: number; keys: string; repeat_of: number | null; time: string }> }
+interface Plan { epsilon: number; delta: number; shares: Record<string, number>; scales: Record<string, number>; threshold: Num; rows: PlanRow[]; total_rows: number; unit: Record<string, UnitEntry> }
+interface Ledger { epsilon_total: number; delta_total: number; spent: number; remaining: number; delta_spent: number; delta_remaining: number; entries: Array<{ release: number; query: string; epsilon: number; delta: number; shares: Record<string, number>; keys: string; repeat_of: number | null; time: string }> }
 interface ReleaseRow { aggregate: string; value: Num; half_width_95: Num; lower: Num; upper: Num; [key: string]: unknown }
-interface ReleaseInfo { number: number; epsilon: number; delta: number; threshold: Num; repeat_of: number | null; note: string; rows: ReleaseRow[]; total_rows: number; library: string }
+interface ReleaseInfo { number: number; epsilon: number; delta: number; shares: Record<string, number>; threshold: Num; repeat_of: number | null; note: string; time: string; rows: ReleaseRow[]; total_rows: number; library: string }
 interface QueryInfo {
   description: string; by: string[]; labels: string[]; public_keys: boolean;
   keys: Record<string, { values: string[]; total: number }> | null; keys_text: string;
   unit: string | null; contributions: number; epsilon_total: number; delta: number;
   measurements: Array<{ label: string; kind: string; bounds: [number, number] | null; sensitivity: number; mechanism: string; shown: boolean }>;
 }
+/** The synced traits this widget reads (js/types/contracts.json maps DPWidget here); a bare
+ *  DPWidget() has no query yet, so its query, plan and ledger are still empty. */
 interface Model {
   epsilon: number; group_size: number; targets: Record<string, number | string>; sizes: Record<string, number>;
-  query_info: QueryInfo; plan: Plan; ledger: Ledger; releases: ReleaseInfo[]; output_name: string;
-  status: string; error: string;
+  query_info: QueryInfo | Empty; plan: Plan | Empty; ledger: Ledger | Empty; releases: ReleaseInfo[]; output_name: string;
+  status: Status; error: string;
 }
+/** A release the session's budget refused (`DPWidget.release`). */
+interface RefusedMessage { type: "refused"; message: string }
+/** A release made: its number in the session's ledger and its note (a repeat, a warning). */
+interface ReleasedMessage { type: "released"; number: number; note: string }
+/** The released frame stored in the -o variable. */
+interface ReleaseStored extends StoredMessage { release: number }
+/** Every custom message the kernel sends this widget. */
+type DpMessage = RefusedMessage | ReleasedMessage | ReleaseStored | ErrorMessage | MarkdownMessage;
+
+const isQuery = (q: QueryInfo | Empty | undefined): q is QueryInfo => Boolean(q && q.labels);
+const isPlan = (p: Plan | Empty | undefined): p is Plan => Boolean(p && p.unit);
+const isLedger = (l: Ledger | Empty | undefined): l is Ledger => Boolean(l && l.entries);
 
 const EPS_MIN = 0.01;
 const STEPS = 1000;
@@ -111,6 +126,7 @@ function render({ model, el }: RenderProps<Model>) {
   const exporter = exportControls(model, () => root);
 
   const epsMax = () => Math.max(EPS_MIN * 10, model.get("query_info")?.epsilon_total ?? 1);
+  const query = () => { const q = model.get("query_info"); return isQuery(q) ? q : null; };
   const toEps = (pos: number) => 10 ** (Math.log10(EPS_MIN) + ((Math.log10(epsMax()) - Math.log10(EPS_MIN)) * pos) / STEPS);
   const toPos = (eps: number) => Math.round(((Math.log10(eps) - Math.log10(EPS_MIN)) / (Math.log10(epsMax()) - Math.log10(EPS_MIN))) * STEPS);
 
@@ -140,8 +156,8 @@ function render({ model, el }: RenderProps<Model>) {
   );
 
   function drawInfo() {
-    const q = model.get("query_info");
-    if (!q || !q.labels) { info.replaceChildren(h("div", { class: "nba-muted" }, model.get("error") || "No query yet.")); return; }
+    const q = query();
+    if (!q) { info.replaceChildren(h("div", { class: "nba-muted" }, model.get("error") || "No query yet.")); return; }
     const keys = q.by.length === 0 ? "One group: the whole table." : q.public_keys
       ? `Public group keys (${Object.entries(q.keys ?? {}).map(([k, v]) => `${v.total} ${k}`).join(" × ")}): given by you, so every combination is released, even empty ones, and rows with other keys are left out. Public keys reveal nothing about the data.`
       : "Private group keys: the groups come from the data, so a group is released only if its noisy count passes a threshold set by delta (smaller delta, higher threshold). Small groups are dropped; no key is shown before a release. Give public keys (keys=... / --keys) to release a fixed list instead.";
@@ -155,8 +171,8 @@ function render({ model, el }: RenderProps<Model>) {
 
   function drawPreview() {
     const plan = model.get("plan");
-    const q = model.get("query_info");
-    if (!plan || !plan.unit || !q) { previewBox.replaceChildren(); return; }
+    const q = query();
+    if (!isPlan(plan) || !q) { previewBox.replaceChildren(); return; }
     const eps = ui.eps;
     if (document.activeElement !== slider) slider.value = String(toPos(eps));
     epsText.textContent = `ε = ${eps}`;
@@ -196,10 +212,10 @@ function render({ model, el }: RenderProps<Model>) {
 
   function drawRelease() {
     const ledger = model.get("ledger");
-    if (!ledger) return;
+    if (!isLedger(ledger)) return;
     const eps = ui.eps;
     const over = eps > ledger.remaining + 1e-12;
-    const q = model.get("query_info");
+    const q = query();
     const before = (ledger.entries ?? []).filter((e) => e.query === q?.description);
     const running = model.get("status") === "running";
     releaseBox.replaceChildren(h("div", { class: "nba-toolbar" },
@@ -211,7 +227,7 @@ function render({ model, el }: RenderProps<Model>) {
 
   function drawLedger() {
     const ledger = model.get("ledger");
-    if (!ledger) return;
+    if (!isLedger(ledger)) return;
     const pct = Math.min(100, (100 * ledger.spent) / ledger.epsilon_total);
     const bar = h("div", { class: "nba-dp-budget", style: { background: "var(--nba-bg2)", border: "1px solid var(--nba-border)", height: "10px", width: "320px", borderRadius: "5px" } }, h("div", { style: { background: "var(--nba-accent)", height: "100%", width: `${pct}%`, borderRadius: "5px" } }));
     const head = h("tr", {}, ...["Release", "Query", "ε", "δ", "Keys", "Note"].map((t) => h("th", {}, t)));
@@ -224,7 +240,7 @@ function render({ model, el }: RenderProps<Model>) {
 
   function drawReleases() {
     const rels = model.get("releases") ?? [];
-    const q = model.get("query_info");
+    const q = query();
     releasesBox.replaceChildren(...rels.slice().reverse().map((r) => {
       const byCols = q?.by ?? [];
       const parts: Node[] = [h("div", { class: "nba-section" }, `Release ${r.number}: noisy values with 95% error bars (ε ${fmt(r.epsilon)}${r.delta ? `, δ ${r.delta.toExponential(2)}` : ""}, ${r.library})`)];
@@ -243,10 +259,10 @@ function render({ model, el }: RenderProps<Model>) {
   }
 
   const onMsg = (msg: unknown) => {
-    const m = msg as { type?: string; message?: string; note?: string; number?: number; name?: string };
-    if (m?.type === "refused" || m?.type === "error") message.replaceChildren(h("div", { class: "nba-error" }, m.message ?? ""));
-    else if (m?.type === "released") message.replaceChildren(h("div", { class: "nba-good nba-dp-released" }, `✓ Release ${m.number} done.${m.note ? ` ${m.note}` : ""}`));
-    else if (m?.type === "stored") message.append(h("div", { class: "nba-good" }, `Stored as ${m.name}.`));
+    const m = msg as Partial<DpMessage> | null;
+    if (m?.type === "refused" || m?.type === "error") message.replaceChildren(h("div", { class: "nba-error" }, (m as Partial<RefusedMessage>).message ?? ""));
+    else if (m?.type === "released") { const r = m as Partial<ReleasedMessage>; message.replaceChildren(h("div", { class: "nba-good nba-dp-released" }, `✓ Release ${r.number} done.${r.note ? ` ${r.note}` : ""}`)); }
+    else if (m?.type === "stored") message.append(h("div", { class: "nba-good" }, `Stored as ${(m as Partial<ReleaseStored>).name}.`));
   };
   model.on("msg:custom", onMsg);
   const onEps = () => { ui.eps = model.get("epsilon"); drawPreview(); };

@@ -8,6 +8,7 @@
 // plotly figures: audit.figure(metric), audit.figure("tradeoff"), mitigation.figure(metric).
 import type { RenderProps } from "@anywidget/types";
 import { fmtInt, fmtPct, h, select, svg as s } from "./lib/dom";
+import { chartBox } from "./lib/chart";
 import { exportControls } from "./lib/export";
 import { help } from "./lib/help";
 
@@ -88,91 +89,42 @@ function fit(text: string, max: number): string {
   return `${text.slice(0, lo)}…`;
 }
 
-// --- chart furniture: readout and download ------------------------------------------------
-const STYLE_PROPS = ["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "opacity", "font-size", "font-family", "font-weight"];
-
-/** The chart as a standalone SVG file: computed styles inlined (the page's CSS does not
- *  travel), the theme's background behind it. */
-function serialize(svgEl: SVGSVGElement): string {
-  const clone = svgEl.cloneNode(true) as SVGSVGElement;
-  const src = [svgEl, ...svgEl.querySelectorAll("*")];
-  const dst = [clone, ...clone.querySelectorAll("*")];
-  src.forEach((el, i) => {
-    const cs = getComputedStyle(el);
-    const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(";");
-    (dst[i] as Element).setAttribute("style", style);
-  });
-  clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  const root = svgEl.closest(".nbaudit") ?? svgEl;
-  const bg = s("rect", { x: 0, y: 0, width: "100%", height: "100%", fill: getComputedStyle(root).backgroundColor || "#fff" });
-  clone.insertBefore(bg, clone.firstChild);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
-}
-
-function downloadButton(chart: () => SVGSVGElement | null, name: () => string) {
-  return h("button", {
-    class: "nba-btn nba-download", "data-action": "download-svg", title: "Save this chart as an SVG file",
-    onclick: () => {
-      const el = chart();
-      if (!el) return;
-      const url = URL.createObjectURL(new Blob([serialize(el)], { type: "image/svg+xml" }));
-      const a = h("a", { href: url, download: name() });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    },
-  }, "Download SVG");
-}
-
-/** A chart box: the SVG, a readout line that hover/focus fills, and the download button. */
-function chartBox(svgEl: SVGSVGElement, file: string, hint: string, scroll = false, legend: HTMLElement | null = null) {
-  const readout = h("div", { class: "nba-readout", "aria-live": "polite" }, hint);
-  const body = h("div", { class: scroll ? "nba-chart-scroll" : "nba-chart-body" }, svgEl);
-  const tools = h("div", { class: "nba-chart-tools", style: { maxWidth: `${svgEl.getAttribute("width")}px` } }, readout, downloadButton(() => svgEl, () => file));
-  const box = h("div", { class: "nba-chart" }, body, legend, tools);
-  return { box, readout };
-}
-
-function hoverable(el: SVGElement, readout: HTMLElement, text: string, hint: string) {
-  el.setAttribute("tabindex", "0");
-  el.setAttribute("aria-label", text);
-  const on = () => { readout.textContent = text; readout.classList.add("nba-readout-on"); el.classList.add("nba-hover"); };
-  const off = () => { readout.textContent = hint; readout.classList.remove("nba-readout-on"); el.classList.remove("nba-hover"); };
-  el.addEventListener("pointerenter", on);
-  el.addEventListener("focus", on);
-  el.addEventListener("pointerleave", off);
-  el.addEventListener("blur", off);
-}
-
 // --- bars by group -------------------------------------------------------------------------
 interface Series { label: string; cls: string; value: (g: Group) => Num }
 
 /** Horizontal bars, one row per group (several series side by side within a row): labels in a
  *  gutter measured to fit, x axis 0–100% above and below, whiskers for the Wilson interval,
- *  the metric's denominator at the right (⚠ where it is under the minimum). */
+ *  the metric's denominator at the right (⚠ where it is under the minimum). The axes are
+ *  SVGs of their own above and below the plot: with many groups the plot scrolls in its box
+ *  and the axes stay in view. */
 function groupBars(sum: Summary, metric: string, file: string, series?: Series[], others?: Summary, legend: HTMLElement | null = null) {
   const groups = sum.groups;
-  const many = series ?? [{ label: LABELS[metric] ?? metric, cls: "nba-bar", value: (g: Group) => g[metric] as Num }];
+  const name = LABELS[metric] ?? metric;
+  const many = series ?? [{ label: name, cls: "nba-bar", value: (g: Group) => g[metric] as Num }];
   const den = DENOMINATOR[metric] ?? "rows";
   const labels = groups.map((g) => g.group);
   const gutter = Math.min(LABEL_MAX, Math.max(40, ...labels.map(textWidth))) + 12;
-  const PW = 340, RIGHT = 120, TOP = 40, BOTTOM = 40;
+  const PW = 340, RIGHT = 120, TOP = 40, BOTTOM = 40, PAD = 4;
   const ROW = many.length > 1 ? 30 : 22, BAR = many.length > 1 ? 11 : 14;
-  const W = gutter + PW + RIGHT, H = TOP + groups.length * ROW + BOTTOM;
-  const svgEl = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "nba-bars", role: "img", "aria-label": `${LABELS[metric] ?? metric} by group` });
+  const W = gutter + PW + RIGHT, H = PAD + groups.length * ROW + PAD;
   const x = (v: number) => gutter + v * PW;
-  const hint = `Hover or focus a bar for its exact value and interval (${groups.length} groups).`;
-  const { box, readout } = chartBox(svgEl, file, hint, groups.length > 20, legend);
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    svgEl.append(s("line", { x1: x(t), x2: x(t), y1: TOP - 4, y2: H - BOTTOM + 4, class: "nba-grid" }));
-    svgEl.append(s("text", { x: x(t), y: TOP - 8, "text-anchor": "middle", class: "nba-axis" }, `${t * 100}%`));
-    svgEl.append(s("text", { x: x(t), y: H - BOTTOM + 16, "text-anchor": "middle", class: "nba-axis" }, `${t * 100}%`));
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const axis = (height: number, cls: string) => s("svg", { width: W, height, viewBox: `0 0 ${W} ${height}`, class: `nba-bars-axis ${cls}`, "aria-hidden": "true" });
+  const head = axis(TOP, "nba-bars-head"), foot = axis(BOTTOM, "nba-bars-foot");
+  const svgEl = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "nba-bars", role: "img", "aria-label": `${name} by group` });
+  for (const t of ticks) {
+    head.append(s("line", { x1: x(t), x2: x(t), y1: TOP - 4, y2: TOP, class: "nba-grid" }));
+    head.append(s("text", { x: x(t), y: TOP - 8, "text-anchor": "middle", class: "nba-axis" }, `${t * 100}%`));
+    svgEl.append(s("line", { x1: x(t), x2: x(t), y1: 0, y2: H, class: "nba-grid" }));
+    foot.append(s("line", { x1: x(t), x2: x(t), y1: 0, y2: 4, class: "nba-grid" }));
+    foot.append(s("text", { x: x(t), y: 16, "text-anchor": "middle", class: "nba-axis" }, `${t * 100}%`));
   }
-  svgEl.append(s("text", { x: gutter + PW / 2, y: H - 6, "text-anchor": "middle", class: "nba-axis nba-axis-title" }, `${LABELS[metric] ?? metric} (share of ${den})`));
-  svgEl.append(s("text", { x: W - 4, y: TOP - 8, "text-anchor": "end", class: "nba-axis nba-axis-title" }, den));
+  foot.append(s("text", { x: gutter + PW / 2, y: BOTTOM - 6, "text-anchor": "middle", class: "nba-axis nba-axis-title" }, `${name} (share of ${den})`));
+  head.append(s("text", { x: W - 4, y: TOP - 8, "text-anchor": "end", class: "nba-axis nba-axis-title" }, den));
+  const hint = `Hover or focus a bar for its exact value and interval (${groups.length} groups).`;
+  const chart = chartBox(svgEl, { name: file.replace(/\.svg$/, ""), file, idle: hint, legend, scroll: groups.length > 20, head, foot });
   groups.forEach((g, i) => {
-    const y0 = TOP + i * ROW;
+    const y0 = PAD + i * ROW;
     const row = s("g", { class: "nba-bar-row", "data-group": g.group });
     row.append(s("rect", { x: 0, y: y0, width: W, height: ROW, class: "nba-hit" }));
     row.append(s("text", { x: gutter - 8, y: y0 + ROW / 2 + 4, "text-anchor": "end", class: "nba-group-label" }, fit(g.group, gutter - 12)));
@@ -204,16 +156,17 @@ function groupBars(sum: Summary, metric: string, file: string, series?: Series[]
     row.append(s("text", { x: gutter + PW + 10, y: y0 + ROW / 2 + 4, class: small ? "nba-axis nba-warn-text" : "nba-axis" }, n === undefined ? fmtInt(g.count) : `${small ? "⚠ " : ""}${fmtInt(n)}`));
     const text = `${g.group} (${fmtInt(g.count)} rows): ${parts.join("; ")}`;
     row.append(s("title", {}, text));
-    hoverable(row, readout, text, hint);
+    chart.hover(row, text);
     svgEl.append(row);
   });
   const overall = sum.overall[metric];
   if (!series && overall !== null && overall !== undefined) {
-    svgEl.append(s("line", { x1: x(overall), x2: x(overall), y1: 6, y2: H - BOTTOM + 2, class: "nba-overall" }));
+    head.append(s("line", { x1: x(overall), x2: x(overall), y1: 18, y2: TOP, class: "nba-overall" }));
+    svgEl.append(s("line", { x1: x(overall), x2: x(overall), y1: 0, y2: H, class: "nba-overall" }));
     const anchor = overall > 0.7 ? "end" : "start";
-    svgEl.append(s("text", { x: x(overall) + (anchor === "end" ? -4 : 4), y: 14, "text-anchor": anchor, class: "nba-axis nba-overall-label" }, `all rows ${pct(overall)}`));
+    head.append(s("text", { x: x(overall) + (anchor === "end" ? -4 : 4), y: 14, "text-anchor": anchor, class: "nba-axis nba-overall-label" }, `all rows ${pct(overall)}`));
   }
-  return box;
+  return chart.box;
 }
 
 function groupTable(sum: Summary, metric: string) {
@@ -296,7 +249,7 @@ function tradeoffChart(t: Model["tradeoff"], current: number) {
   const y = (v: number) => TOP + H - v * H;
   const hint = "Hover the chart (or focus it and use the arrow keys) for the figures at a threshold.";
   const legend = h("div", { class: "nba-legend" }, h("span", { class: "nba-key nba-key-acc" }, "accuracy (left axis)"), h("span", { class: "nba-key nba-key-dp" }, "demographic parity difference (right)"), h("span", { class: "nba-key nba-key-eo" }, "equalized odds difference (right)"));
-  const { box, readout } = chartBox(svgEl, "fairness-tradeoff.svg", hint, false, legend);
+  const chart = chartBox(svgEl, { name: "fairness-tradeoff", file: "fairness-tradeoff.svg", idle: hint, legend });
   for (const v of [0, 0.25, 0.5, 0.75, 1]) {
     svgEl.append(s("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "nba-grid" }));
     svgEl.append(s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", class: "nba-axis nba-axis-acc" }, `${v * 100}%`));
@@ -334,10 +287,9 @@ function tradeoffChart(t: Model["tradeoff"], current: number) {
     cursor.setAttribute("x1", String(x(xs[at])));
     cursor.setAttribute("x2", String(x(xs[at])));
     cursor.setAttribute("visibility", "visible");
-    readout.textContent = `threshold ${xs[at].toFixed(2)}: accuracy ${pct(t.accuracy?.[at])} · demographic parity difference ${num3(t.demographic_parity_difference?.[at])} · equalized odds difference ${num3(t.equalized_odds_difference?.[at])}`;
-    readout.classList.add("nba-readout-on");
+    chart.show(`threshold ${xs[at].toFixed(2)}: accuracy ${pct(t.accuracy?.[at])} · demographic parity difference ${num3(t.demographic_parity_difference?.[at])} · equalized odds difference ${num3(t.equalized_odds_difference?.[at])}`);
   };
-  const hide = () => { cursor.setAttribute("visibility", "hidden"); readout.textContent = hint; readout.classList.remove("nba-readout-on"); };
+  const hide = () => { cursor.setAttribute("visibility", "hidden"); chart.idle(); };
   hit.addEventListener("pointermove", (ev) => {
     const r = svgEl.getBoundingClientRect();
     const px = ((ev.clientX - r.left) / r.width) * W;
@@ -350,7 +302,7 @@ function tradeoffChart(t: Model["tradeoff"], current: number) {
     if (ev.key === "ArrowRight") { show(at + 1); ev.preventDefault(); }
     if (ev.key === "ArrowLeft") { show(at - 1); ev.preventDefault(); }
   });
-  return box;
+  return chart.box;
 }
 
 // --- the widget ----------------------------------------------------------------------------
@@ -413,7 +365,7 @@ function render({ model, el }: RenderProps<Model>) {
   const mainBox = h("div", {});
   const mitigationBox = h("div", {});
   const exporter = exportControls(model, () => root);
-  root.replaceChildren(mainBox, thresholdBox, mitigationBox, h("div", { class: "nba-toolbar" }, exporter.button), exporter.slot);
+  root.replaceChildren(mainBox, thresholdBox, mitigationBox);
 
   function draw() {
     const sum = model.get("summary");
@@ -430,6 +382,9 @@ function render({ model, el }: RenderProps<Model>) {
     const notes = (sum.notes ?? []).map((n) => h("div", { class: "nba-note nba-fair-note", "data-note": n.startsWith("Disparities refused") ? "refused" : "binned" }, n));
     const parts: Array<Node | null> = [
       h("div", { class: "nba-header" }, h("div", { class: "nba-title" }, "Fairness audit"), h("div", { class: "nba-subtitle" }, `${fmtInt(sum.n)} decisions · ${sum.groups.length} groups of ${sum.features.join(" × ")}${sum.dropped ? ` · ${fmtInt(sum.dropped)} rows dropped (missing label, decision or score)` : ""}`)),
+      // Export at the top, under the title, as in every nbaudit widget
+      h("div", { class: "nba-toolbar" }, exporter.button),
+      exporter.slot,
       model.get("error") ? h("div", { class: "nba-error" }, model.get("error")) : null,
       ...notes,
       small.length ? h("div", { class: "nba-note nba-fair-warn" }, `⚠ ${small.slice(0, SMALL_SHOWN).join(", ")}${small.length > SMALL_SHOWN ? ` and ${fmtInt(small.length - SMALL_SHOWN)} more groups` : ""}: fewer than ${sum.min_group_size} ${den} behind the ${LABELS[metric] ?? metric}. Their bars are grey, their intervals wide, and they are left out of the disparities that use this rate.`) : null,

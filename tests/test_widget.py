@@ -109,7 +109,9 @@ def test_reid_tab_is_built_on_demand_with_suggested_quasi_identifiers(widget):
     widget._on_custom(widget, {"type": "open_reid"}, [])
     assert widget.reid is not None
     assert widget.reid.quasi_identifiers == widget.scan.quasi_identifiers
-    assert widget.reid.sensitive == ["health_condition"]
+    expected = [c.name for c in widget.scan.columns
+                if c.role == "sensitive" and c.entity != "SECRET"]
+    assert expected and widget.reid.sensitive == expected
     state = widget.get_state()
     assert state["reid"].startswith("IPY_MODEL_")
     json.dumps({k: v for k, v in state.items() if k not in ("_esm", "_css")})
@@ -139,10 +141,10 @@ def test_find_row_moves_to_its_page_and_says_so(widget):
 
 @pytest.mark.parametrize(("row", "message"), [
     (800, "There is no row 800: rows are numbered 0 to 799."),
-    (-3, "row must be a row position"),
+    (-3, "row must be at least 0, not -3"),
     (1.5, "whole number"),
-    ("abc", "row must be a row position"),
-    (None, "row must be a row position"),
+    ("abc", "row must be a whole number such as 0 (a row position"),
+    (None, "row must be a whole number such as 0 (a row position"),
     (10**40, "There is no row"),
 ])
 def test_find_row_refuses_bad_rows_with_a_message(widget, row, message):

@@ -41,13 +41,18 @@ def test_state_is_json_and_masks_level_zero_values(widget, shop_df):
 
 def test_moving_a_control_recomputes(widget):
     before = widget.current["k"]
-    widget.levels = {"age": 3, "zip_code": 4, "sex": 1, "date_of_birth": 4}  # the browser
-    assert widget.current["k"] >= before
+    levels = {"age": 3, "zip_code": 4, "sex": 1, "date_of_birth": 4}
+    widget.levels = levels  # the browser
+    expected = widget.risk.evaluate(levels, k=5, max_suppression=0.04, closeness=False)
+    assert widget.current["k"] == expected.k >= before
+    assert widget.current["suppressed"] == expected.suppressed
     assert widget.current["levels"]["zip_code"] == 4
     assert len(widget.explored) == 2
     assert "'age': 3,  # " in widget.code and "risk.apply(" in widget.code
     widget.max_suppression = 0.5
-    assert widget.current["suppressed"] >= 0
+    loose = widget.risk.evaluate(levels, k=5, max_suppression=0.5, closeness=False)
+    assert widget.current["suppressed"] == loose.suppressed == loose.records_below_k > 0
+    assert widget.current["k"] == loose.k >= 5
     widget.target_k = 0  # clamped
     assert widget.target_k == 1
 

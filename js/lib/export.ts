@@ -4,7 +4,13 @@
 // 2. without it, the notebook model the widget manager exposes (undocumented: Lab 4, NB 7);
 // 3. otherwise the Markdown is shown with a copy button (VS Code, Colab, nbconvert).
 import type { AnyModel } from "@anywidget/types";
+import type { MarkdownMessage } from "./contracts";
 import { h } from "./dom";
+
+/** The trait exportControls reads (`AuditWidget.auto_export`, set by --report). */
+export interface ExportTraits {
+  auto_export: boolean;
+}
 
 type Shared = { insertCell?: (index: number, cell: { cell_type: string; source: string }) => unknown };
 
@@ -57,7 +63,7 @@ export function exportControls(model: AnyModel, anchor: () => HTMLElement, optio
   const label = options.label ?? "Export to report cell";
   const button = h("button", { class: "nba-btn", "data-action": "export", title: options.scope ?? "Insert this widget's report in a Markdown cell below", onclick: () => model.send({ type: "export" }) }, label);
   const onMsg = (msg: unknown) => {
-    const m = msg as { type?: string; markdown?: string };
+    const m = msg as Partial<MarkdownMessage> | null;
     if (m?.type !== "markdown" || typeof m.markdown !== "string") return;
     const how = insertMarkdown(model, anchor(), m.markdown);
     if (how !== "none") {
@@ -69,10 +75,11 @@ export function exportControls(model: AnyModel, anchor: () => HTMLElement, optio
     slot.replaceChildren(h("div", { class: "nba-note" }, "This frontend cannot insert cells: copy the report into a Markdown cell."), copy, text);
   };
   model.on("msg:custom", onMsg);
-  if (model.get("auto_export")) {
+  const traits = model as unknown as AnyModel<ExportTraits>;
+  if (traits.get("auto_export")) {
     // --report: insert once, then clear the flag so that a reopened notebook does not repeat it.
-    model.set("auto_export", false);
-    model.save_changes();
+    traits.set("auto_export", false);
+    traits.save_changes();
     setTimeout(() => model.send({ type: "export" }), 0);
   }
   return { button, slot, cleanup: () => model.off("msg:custom", onMsg) };

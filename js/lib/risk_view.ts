@@ -2,6 +2,7 @@
 // budget, live figures, class-size histogram, trade-off chart (SVG), search and code.
 import type { AnyModel } from "@anywidget/types";
 import { fmtInt, fmtPct, h, svg as s } from "./dom";
+import { chartBox, type ChartOptions } from "./chart";
 import { exportControls } from "./export";
 import { help } from "./help";
 
@@ -106,60 +107,11 @@ function ticks(max: number): number[] {
   return out;
 }
 
-const PROPS = ["fill", "stroke", "stroke-width", "stroke-dasharray", "font-size", "font-family", "font-weight", "opacity", "fill-opacity", "text-anchor"];
-
-/** The chart as a standalone SVG file: computed styles inlined (the page's CSS does not
- *  travel), the theme's background behind it. */
-export function svgFile(chart: SVGSVGElement): string {
-  const copy = chart.cloneNode(true) as SVGSVGElement;
-  const from = [chart, ...chart.querySelectorAll("*")];
-  const to = [copy, ...copy.querySelectorAll("*")];
-  from.forEach((node, i) => {
-    const style = getComputedStyle(node as Element);
-    const target = to[i] as SVGElement;
-    target.removeAttribute("class");
-    for (const p of PROPS) {
-      const v = style.getPropertyValue(p);
-      if (v) target.style.setProperty(p, v);
-    }
-  });
-  copy.querySelectorAll("title").forEach((t) => t.remove());
-  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  const root = chart.closest(".nbaudit") ?? chart;
-  const bg = getComputedStyle(root as Element).backgroundColor || "#ffffff";
-  const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-  rect.setAttribute("width", "100%");
-  rect.setAttribute("height", "100%");
-  rect.setAttribute("fill", bg === "rgba(0, 0, 0, 0)" ? "#ffffff" : bg);
-  copy.insertBefore(rect, copy.firstChild);
-  return new XMLSerializer().serializeToString(copy);
-}
-
-/** A chart with a hover readout (exact values) and a download link. `items` are the
- *  chart's marks with their readout text; focus (keyboard) shows the same text. */
-function chartBox(chart: SVGSVGElement, name: string, items: Array<[Element, string]>, idle: string): HTMLElement {
-  const readout = h("div", { class: "nba-readout", "aria-live": "polite", "data-chart": name }, idle);
-  for (const [mark, text] of items) {
-    const show = () => { readout.textContent = text; readout.classList.add("nba-readout-on"); mark.classList.add("nba-hover"); };
-    const hide = () => { readout.textContent = idle; readout.classList.remove("nba-readout-on"); mark.classList.remove("nba-hover"); };
-    mark.addEventListener("mouseenter", show);
-    mark.addEventListener("focus", show);
-    mark.addEventListener("mouseleave", hide);
-    mark.addEventListener("blur", hide);
-  }
-  const download = h("button", {
-    class: "nba-btn nba-download", "data-action": `download-${name}`, title: "Save the chart as an SVG file",
-    onclick: () => {
-      const blob = new Blob([svgFile(chart)], { type: "image/svg+xml" });
-      const url = URL.createObjectURL(blob);
-      const a = h("a", { href: url, download: `nbaudit-${name}.svg`, style: { display: "none" } });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    },
-  }, "Download SVG");
-  return h("div", { class: "nba-chart", "data-chart": name }, chart, h("div", { class: "nba-chart-foot" }, readout, download));
+/** The chart in its box; each mark shows its text in the readout while hovered or focused. */
+function boxed(chart: SVGSVGElement, options: ChartOptions, items: Array<[Element, string]>): HTMLElement {
+  const box = chartBox(chart, options);
+  for (const [mark, text] of items) box.hover(mark, text);
+  return box.box;
 }
 
 function histogram(now: Figures, current: Figures) {
@@ -193,7 +145,7 @@ function histogram(now: Figures, current: Figures) {
   });
   svg.append(s("line", { x1: L, x2: W - R, y1: T + H, y2: T + H, class: "nba-axisline" }));
   svg.append(s("text", { x: L + (W - L - R) / 2, y: T + H + 32, "text-anchor": "middle", class: "nba-axis" }, "class size (records sharing their values) · grey: as is"));
-  return chartBox(svg, "class_sizes", items, "Hover a bar for exact counts.");
+  return boxed(svg, { name: "class_sizes", idle: "Hover a bar for exact counts." }, items);
 }
 
 function pareto(points: Point[]): Point[] {
@@ -258,7 +210,7 @@ function tradeoff(points: Point[], current: Record<string, number>, target: numb
     svg.append(dot);
     items.push([dot, text]);
   });
-  return chartBox(svg, "tradeoff", items, "Hover a point for its exact figures; click it to apply it.");
+  return boxed(svg, { name: "tradeoff", idle: "Hover a point for its exact figures; click it to apply it." }, items);
 }
 
 export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () => void {
@@ -404,6 +356,9 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
     const ok = cur.satisfied && cur.k >= model.get("target_k");
     const top: Array<Node | null> = [
       h("div", { class: "nba-header" }, h("div", { class: "nba-title" }, "Re-identification risk"), h("div", { class: "nba-subtitle" }, `${fmtInt(st.n_records)} records · quasi-identifiers: ${st.quasi_identifiers.map((q) => q.name).join(", ")}${sens}`)),
+      // Export at the top, under the title, as in every nbaudit widget
+      h("div", { class: "nba-toolbar" }, exporter.button),
+      exporter.slot,
       model.get("error") ? h("div", { class: "nba-error" }, model.get("error")) : null,
       h("div", { class: "nba-section" }, "Risk now (no generalization)"),
       figureCards(now, st.population_size),
@@ -434,8 +389,6 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
       h("div", { class: "nba-section" }, "Reproduce"),
       h("div", { class: "nba-toolbar" }, copy, h("span", { class: "nba-muted" }, "or store the result as"), varName, store, ui.stored ? h("span", { class: "nba-good nba-stored" }, ui.stored) : null),
       h("pre", { class: "nba-code" }, model.get("code") ?? ""),
-      h("div", { class: "nba-toolbar" }, exporter.button),
-      exporter.slot,
     ];
     bottomBox.replaceChildren(...bottom.filter((p): p is Node => p !== null));
   }

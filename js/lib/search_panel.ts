@@ -5,11 +5,23 @@ import type { AnyModel } from "@anywidget/types";
 import { h } from "./dom";
 import type { RiskState } from "./risk_view";
 
+/** The synced traits of ReidRiskWidget (js/types/contracts.json maps it here): the view's,
+ *  and what this panel reads. `search_result` is SearchResult.to_dict() once a search ran. */
 export interface SearchState extends RiskState {
   progress: number;
   progress_message: string;
   setup: RiskState["setup"] & { lattice_size?: number; search_note?: string };
-  search_result: RiskState["search_result"] & { complete?: boolean; note?: string; stopped?: string | null };
+  search_result: RiskState["search_result"] & {
+    complete?: boolean;
+    note?: string;
+    stopped?: string | null;
+    /** "exhaustive" or "greedy". */
+    strategy?: string;
+    /** The privacy model searched for: k, l, t and max_suppression (null: not asked). */
+    criteria?: { k: number; l: number | null; t: number | null; max_suppression: number };
+    /** The figures of the generalization found (null: none meets the target). */
+    figures?: RiskState["current"] | null;
+  };
 }
 
 /** The search panel; returns its cleanup. Works on any model with the risk widget's traits. */

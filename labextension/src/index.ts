@@ -1,9 +1,12 @@
-// The receiving end of nbaudit's "Export to report cell": a widget dispatches a bubbling
-// `nbaudit:insert-markdown` event; this plugin finds the notebook and the cell holding the
-// widget, inserts a Markdown cell right below it, renders it, and marks the event handled.
+// nbaudit's JupyterLab / Notebook 7 plugins.
+// 1. The receiving end of "Export to report cell": a widget dispatches a bubbling
+//    `nbaudit:insert-markdown` event; the plugin finds the notebook and the cell holding the
+//    widget, inserts a Markdown cell right below it, renders it, and marks the event handled.
+// 2. The saved summary of a widget whose model is gone (see `fallback.ts`).
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import type { MarkdownCell } from "@jupyterlab/cells";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
+import { withStaticFallback } from "./fallback";
 
 const EVENT = "nbaudit:insert-markdown";
 
@@ -25,7 +28,7 @@ function insertBelow(tracker: INotebookTracker, target: Node, markdown: string):
   return true;
 }
 
-const plugin: JupyterFrontEndPlugin<void> = {
+const reportCell: JupyterFrontEndPlugin<void> = {
   id: "nbaudit-jupyterlab:report-cell",
   description: "Insert nbaudit report cells below the widget that asked.",
   autoStart: true,
@@ -41,4 +44,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default plugin;
+const staticFallback: JupyterFrontEndPlugin<void> = {
+  id: "nbaudit-jupyterlab:static-fallback",
+  description: "Show an nbaudit widget's saved, masked summary when its model is gone.",
+  autoStart: true,
+  activate: (app: JupyterFrontEnd) => {
+    // A widget extension runs when the notebook panel is made, before its file is read: so
+    // before any output is rendered and before the widget manager registers its renderer.
+    app.docRegistry.addWidgetExtension("Notebook", {
+      createNew: (panel) => {
+        withStaticFallback((panel as NotebookPanel).content.rendermime);
+      },
+    });
+  },
+};
+
+export default [reportCell, staticFallback];

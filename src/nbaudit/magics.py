@@ -8,9 +8,12 @@ it was raised.
 
 from __future__ import annotations
 
+import argparse
 import keyword
 import pathlib
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
@@ -18,8 +21,11 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
+from ._text import names_text, quote_name
 from .egress import release
-from .reports import names_text, quote_name
+
+if TYPE_CHECKING:
+    from .fairness import FairnessAudit
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -76,13 +82,91 @@ def _usage_error(exc: Exception, doing: str) -> UsageError:
                       "its own to see it.")
 
 
-def _parse(magic: Any, line: str) -> Any:
+def _parse(magic: Callable[..., object], line: str) -> argparse.Namespace:
     """Parse a magic's line; argparse's errors (and its SystemExit) become a UsageError."""
     try:
         return parse_argstring(magic, line)
     except (UsageError, SystemExit) as exc:
         raise UsageError(f"Could not parse {line!r}: {exc}. "
                          f"See %{magic.__name__}? for the options.") from None
+
+
+# --- %fairness: its options, parsed ------------------------------------------------------
+def _sensitive_names(value: str | None) -> list[str]:
+    sensitive = _split(value)
+    if not sensitive:
+        raise UsageError("Name the sensitive feature(s): --sensitive sex,race")
+    twice = sorted({s for s in sensitive if sensitive.count(s) > 1})
+    if twice:
+        raise UsageError(f"--sensitive names {names_text(twice)} more than once: name each "
+                         "sensitive column once, e.g. --sensitive sex,race")
+    return sensitive
+
+
+def _bins(text: str) -> int | str | None:
+    """``--bins``: auto, a whole number, or none."""
+    bins = text.strip().lower()
+    if bins in ("none", "off", "no"):
+        return None
+    if bins == "auto":
+        return bins
+    if not bins.isdigit():
+        raise UsageError("--bins takes auto (the default), a whole number such as 5, or none.")
+    return int(bins)
+
+
+def _fairness_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword options of `audit_fairness` / `audit_model` from ``%fairness``'s line."""
+    from .fairness.audit import MAX_GROUPS
+
+    if args.y_pred and args.score:
+        raise UsageError("Give --y-pred (decisions) or --score (scores), not both.")
+    if args.max_groups is not None and args.max_groups < 0:
+        raise UsageError("--max-groups must be a whole number >= 1 (or 0: no limit).")
+    bins = _bins(args.bins)
+    positive_name = args.positive_name
+    if positive_name and len(positive_name) >= 2 and positive_name[0] == positive_name[-1] \
+            and positive_name[0] in "'\"":
+        positive_name = positive_name[1:-1]  # --positive-name 'high risk'
+    return {"threshold": args.threshold, "min_group_size": args.min_group_size,
+            "bins": bins, "positive_name": positive_name,
+            "max_groups": MAX_GROUPS if args.max_groups is None else (args.max_groups or None)}
+
+
+def _pos_label(text: str | None, labels: object) -> object:
+    """--pos-label's text as the value of the labels it names ("1" -> 1, "True" -> True when
+    the labels are booleans); the text itself when none matches."""
+    import numpy as np
+    import pandas as pd
+
+    if text is None:
+        return None
+    try:
+        distinct = pd.Series(labels if isinstance(labels, pd.Series) else np.asarray(labels),
+                             copy=False).dropna().unique()
+        matches = [v for v in distinct[:1_000] if str(v) == text]
+        if len(matches) == 1:
+            value = matches[0]
+            return value.item() if isinstance(value, np.generic) else value
+    except Exception:  # unreadable labels: the audit reports them
+        pass
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+#: The Python API's words in the core's messages, and the options that say the same here.
+_OPTION_WORDS = [("max_groups=N (None: no limit)", "--max-groups N (0: no limit)"),
+                 ("max_groups=", "--max-groups "), ("bins=5", "--bins 5"),
+                 ("min_group_size", "--min-group-size"), ("threshold must", "--threshold must"),
+                 ("bins=None", "--bins none"), ("bins=N", "--bins N"),
+                 ("bins must", "--bins must")]
+
+
+def _option_words(message: str) -> str:
+    """A message of the core in the magic's words (``max_groups=`` is ``--max-groups``)."""
+    for api, option in _OPTION_WORDS:
+        message = message.replace(api, option)
+    # "pos_label=1" in the core's message is "--pos-label 1" here
+    return re.sub(r"\bpos_label=(-?\d+)", r"--pos-label \1", message)
 
 
 @magics_class
@@ -97,7 +181,7 @@ class AuditMagics(Magics):
             raise UsageError("nbaudit's magics need an IPython shell: run %load_ext nbaudit.")
         return shell
 
-    def _resolve(self, expression: str) -> Any:
+    def _resolve(self, expression: str) -> object:
         if not expression:
             raise UsageError("Name a DataFrame, for example: %pii_scan df")
         shell = self._ip
@@ -314,127 +398,67 @@ class AuditMagics(Magics):
         %fairness model X_test y_test --sensitive sex
         """
         args = _parse(self.fairness, line)
-        import re
-
-        import numpy as np
-        import pandas as pd
-
-        from .fairness import audit_fairness
-        from .fairness.audit import MAX_GROUPS
+        from .fairness import audit_model
         from .widgets.fairness import FairnessWidget
 
-        _output_name(args.output)
-        sensitive = _split(args.sensitive)
-        if not sensitive:
-            raise UsageError("Name the sensitive feature(s): --sensitive sex,race")
-        twice = sorted({s for s in sensitive if sensitive.count(s) > 1})
-        if twice:
-            raise UsageError(f"--sensitive names {names_text(twice)} more than once: name each "
-                             "sensitive column once, e.g. --sensitive sex,race")
-        if args.y_pred and args.score:
-            raise UsageError("Give --y-pred (decisions) or --score (scores), not both.")
-        if args.max_groups is not None and args.max_groups < 0:
-            raise UsageError("--max-groups must be a whole number >= 1 (or 0: no limit).")
-        bins: Any = args.bins.strip().lower()
-        if bins in ("none", "off", "no"):
-            bins = None
-        elif bins != "auto":
-            if not bins.isdigit():
-                raise UsageError("--bins takes auto (the default), a whole number such as 5, "
-                                 "or none.")
-            bins = int(bins)
-        positive_name = args.positive_name
-        if positive_name and len(positive_name) >= 2 and positive_name[0] == positive_name[-1] \
-                and positive_name[0] in "'\"":
-            positive_name = positive_name[1:-1]  # --positive-name 'high risk'
-        options = {"threshold": args.threshold, "min_group_size": args.min_group_size,
-                   "bins": bins, "positive_name": positive_name,
-                   "max_groups": MAX_GROUPS if args.max_groups is None else
-                   (args.max_groups or None)}
-
-        def positive(labels: Any) -> Any:
-            """--pos-label's text as the value of the labels it names ("1" -> 1, "True" ->
-            True when the labels are booleans); the text itself when none matches."""
-            text = args.pos_label
-            if text is None:
-                return None
-            try:
-                distinct = pd.Series(np.asarray(labels) if not isinstance(labels, pd.Series)
-                                     else labels, copy=False).dropna().unique()
-                matches = [v for v in distinct[:1_000] if str(v) == text]
-                if len(matches) == 1:
-                    value = matches[0]
-                    return value.item() if isinstance(value, np.generic) else value
-            except Exception:  # unreadable labels: the audit reports them
-                pass
-            return int(text) if text.lstrip("-").isdigit() else text
-
+        output = _output_name(args.output)
+        sensitive = _sensitive_names(args.sensitive)
+        options = _fairness_options(args)
         estimator = features = None
         try:
             if len(args.inputs) == 3:
-                model, features, y = (self._resolve(e) for e in args.inputs)
-                if not hasattr(model, "predict"):
-                    raise UsageError(f"{args.inputs[0]!r} is not a fitted model (no .predict).")
-                estimator = model
-                groups = self._sensitive_columns(features, sensitive)
-                score = pred = None
-                if hasattr(model, "predict_proba"):
-                    proba = np.asarray(model.predict_proba(features))
-                    if proba.ndim == 2 and proba.shape[1] != 2:
-                        raise UsageError(f"{args.inputs[0]!r} predicts {proba.shape[1]} classes: "
-                                         "a fairness audit needs a binary classifier.")
-                    score = proba[:, 1] if proba.ndim == 2 else proba
-                else:
-                    pred = model.predict(features)
-                audit = audit_fairness(y, pred, y_score=score, sensitive_features=groups,
-                                       pos_label=positive(y), **options)
+                estimator, features, y = (self._resolve(e) for e in args.inputs)
+                audit = audit_model(estimator, features, y,
+                                    sensitive_features=self._sensitive_columns(features,
+                                                                               sensitive),
+                                    pos_label=_pos_label(args.pos_label, y), **options)
             elif len(args.inputs) == 1:
-                frame = self._resolve(args.inputs[0])
-                if not isinstance(frame, pd.DataFrame):
-                    raise UsageError(f"{args.inputs[0]!r} is not a DataFrame. Use "
-                                     "%fairness df --y-true ... or %fairness model X y ...")
-                if not args.y_true or not (args.y_pred or args.score):
-                    raise UsageError("Name the columns: --y-true COL and --y-pred COL "
-                                     "(or --score COL).")
-                cols = [args.y_true, args.y_pred or args.score, *sensitive]
-                missing = [c for c in cols if c not in frame.columns]
-                if missing:
-                    raise UsageError(f"No column {', '.join(map(quote_name, missing))}. "
-                                     f"Columns: {names_text(frame.columns)}.")
-                audit = audit_fairness(
-                    frame[args.y_true], frame[args.y_pred] if args.y_pred else None,
-                    y_score=frame[args.score] if args.score else None,
-                    sensitive_features=frame[sensitive],
-                    pos_label=positive(frame[args.y_true]), **options)
+                audit = self._audit_frame(args, sensitive, options)
             else:
                 raise UsageError("Give a DataFrame (%fairness df --y-true ...) or a model, X "
                                  "and y (%fairness model X_test y_test --sensitive sex).")
         except Exception as exc:
-            message = str(_usage_error(exc, "The fairness audit"))
-            for api, option in [("max_groups=N (None: no limit)", "--max-groups N (0: no limit)"),
-                                ("max_groups=", "--max-groups "), ("bins=5", "--bins 5"),
-                                ("min_group_size", "--min-group-size"),
-                                ("threshold must", "--threshold must"),
-                                ("bins=None", "--bins none"), ("bins=N", "--bins N"),
-                                ("bins must", "--bins must")]:
-                message = message.replace(api, option)
-            # "pos_label=1" in the core's message is "--pos-label 1" here
-            message = re.sub(r"\bpos_label=(-?\d+)", r"--pos-label \1", message)
-            raise UsageError(message) from None
+            raise UsageError(_option_words(str(_usage_error(exc, "The fairness audit")))) \
+                from None
         widget = FairnessWidget(audit, auto_export=args.report)
         widget.estimator, widget.features = estimator, features
         display(widget)
-        if args.output:
-            self._ip.user_ns[args.output] = audit
+        if output:
+            self._ip.user_ns[output] = audit
 
-    def _sensitive_columns(self, features: Any, names: list[str]) -> Any:  # fairness
+    def _audit_frame(self, args: argparse.Namespace, sensitive: list[str],
+                     options: dict[str, Any]) -> FairnessAudit:
+        """``%fairness df --y-true COL ...``: the columns named, audited."""
+        import pandas as pd
+
+        from .fairness import audit_fairness
+
+        frame = self._resolve(args.inputs[0])
+        if not isinstance(frame, pd.DataFrame):
+            raise UsageError(f"{args.inputs[0]!r} is not a DataFrame. Use "
+                             "%fairness df --y-true ... or %fairness model X y ...")
+        if not args.y_true or not (args.y_pred or args.score):
+            raise UsageError("Name the columns: --y-true COL and --y-pred COL "
+                             "(or --score COL).")
+        cols = [args.y_true, args.y_pred or args.score, *sensitive]
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise UsageError(f"No column {', '.join(map(quote_name, missing))}. "
+                             f"Columns: {names_text(frame.columns)}.")
+        return audit_fairness(
+            frame[args.y_true], frame[args.y_pred] if args.y_pred else None,
+            y_score=frame[args.score] if args.score else None,
+            sensitive_features=frame[sensitive],
+            pos_label=_pos_label(args.pos_label, frame[args.y_true]), **options)
+
+    def _sensitive_columns(self, features: object, names: list[str]) -> dict[str, object]:
         """The sensitive features of the model form: columns of X, else variables.
 
         A dict, so that audit_fairness pairs each with the labels (by index for pandas
         objects) and reports a mismatch by name."""
         import pandas as pd
 
-        out: dict[str, Any] = {}
+        out: dict[str, object] = {}
         for name in names:
             if isinstance(features, pd.DataFrame) and name in features.columns:
                 out[name] = features[name]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .test_lab import WIDGET_TIMEOUT, no_page_errors, open_notebook, start_run_all, wait_run_all
+from .helpers import WIDGET_TIMEOUT, no_page_errors, open_notebook, start_run_all, wait_run_all
 
 try:
     from playwright.sync_api import expect

@@ -1,5 +1,7 @@
 """Export to report cell, by click, in every widget, in JupyterLab 4 and in Notebook 7.
 
+The button is in the same place in every widget: the toolbar right under its title.
+
 The Markdown cell lands right below the widget's cell, inserted by nbaudit's labextension (the
 documented route, not the fallback), rendered, and holds no raw personal value.
 """
@@ -13,7 +15,7 @@ import pytest
 
 from nbaudit import datasets
 
-from .test_lab import WIDGET_TIMEOUT, no_page_errors
+from .helpers import WIDGET_TIMEOUT, no_page_errors, open_notebook
 
 try:
     from playwright.sync_api import expect
@@ -31,17 +33,15 @@ CASES = {
     "fairness": ("03_fairness_audit.ipynb", ".nba-fair", "## Fairness audit", None),
 }
 
+AT_THE_TOP = """(w) => {
+    const bar = w.querySelector("button[data-action='export']")?.closest('.nba-toolbar');
+    const head = w.querySelector('.nba-header');
+    return !!bar && !!head && head.nextElementSibling === bar;
+}"""
+
 
 def open_and_run(page: Any, server: Any, name: str, frontend: str) -> None:
-    path = f"lab/workspaces/{Path(name).stem.replace('_', '-')}/tree/{name}" \
-        if frontend == "lab" else f"notebooks/{name}"
-    page.goto(server.url(path))
-    page.wait_for_function(
-        """(name) => {
-            const w = window.jupyterapp?.shell?.currentWidget;
-            return w?.context?.path === name
-                && w.sessionContext?.session?.kernel?.status === 'idle';
-        }""", arg=name, timeout=90_000)
+    open_notebook(page, server, name, frontend)
     # Notebook 7.6 throws errors of its own while starting ("reading 'schema'", "Command
     # 'filebrowser:open-path' not registered", with no nbaudit at all): errors are checked
     # from here on, when nbaudit's widgets run.
@@ -63,6 +63,8 @@ def test_export_button(case: str, frontend: str, notebook_named: Any, page: Any,
     widget = page.locator(selector).first
     widget.wait_for(state="attached", timeout=WIDGET_TIMEOUT)
     widget.scroll_into_view_if_needed()
+    # one place in every widget: the toolbar right under its title (issue 12, point 12)
+    assert widget.evaluate(AT_THE_TOP), "Export is not right under the widget's title"
     before = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets.length")
     widget.locator("button[data-action='export']").first.click()
     done = widget.locator(".nba-exported").first

@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 
 from .conftest import REPO
-from .test_lab import WIDGET_TIMEOUT, no_page_errors, open_notebook, start_run_all, wait_run_all
+from .helpers import (
+    WIDGET_TIMEOUT,
+    both_themes,
+    clipped,
+    no_page_errors,
+    open_notebook,
+    start_run_all,
+    wait_run_all,
+)
 
 try:
     from playwright.sync_api import expect
@@ -23,51 +31,12 @@ pytestmark = pytest.mark.browser
 
 GERMAN = REPO.parent / "shared" / "data" / "german_credit_statlog.csv"
 LONG = "with a rather long descriptive label, north-east region"
+CHARTS = "svg.nba-bars, svg.nba-bars-axis, svg.nba-threshold-chart"
 
 
 def bar_values(widget: Any) -> list[float]:
     return [float(v) for v in widget.locator("svg.nba-bars rect.nba-bar").evaluate_all(
         "(els) => els.map((e) => e.dataset.value)")]
-
-
-def set_theme(page: Any, dark: bool) -> None:
-    theme = "JupyterLab Dark" if dark else "JupyterLab Light"
-    page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
-                  f"{{theme: '{theme}'}})")
-    page.wait_for_function(
-        "(dark) => document.body.dataset.jpThemeLight === (dark ? 'false' : 'true')",
-        arg=dark, timeout=30_000)
-    page.wait_for_timeout(400)  # the theme's CSS variables settle
-
-
-def both_themes(page: Any, widget: Any, path: Path) -> None:
-    """Screenshots of `widget` in the light theme (path) and the dark one (path-dark)."""
-    widget.scroll_into_view_if_needed()
-    widget.screenshot(path=str(path))
-    set_theme(page, dark=True)
-    widget.scroll_into_view_if_needed()
-    widget.screenshot(path=str(path.with_name(f"{path.stem}-dark{path.suffix}")))
-    set_theme(page, dark=False)
-
-
-CLIPPED = """(root) => {
-    const bad = [];
-    for (const svg of root.querySelectorAll('svg.nba-bars, svg.nba-threshold-chart')) {
-        const r = svg.getBoundingClientRect();
-        const labels = [...svg.querySelectorAll('text')].map((t) => [t, t.getBoundingClientRect()]);
-        for (const [t, b] of labels) {
-            if (b.width === 0) continue;
-            if (b.left < r.left - 0.5 || b.right > r.right + 0.5 || b.top < r.top - 0.5
-                || b.bottom > r.bottom + 0.5) bad.push('outside: ' + t.textContent);
-        }
-        const groups = labels.filter(([t]) => t.classList.contains('nba-group-label'))
-            .map(([, b]) => b).sort((a, b) => a.top - b.top);
-        for (let i = 1; i < groups.length; i++) {
-            if (groups[i].top < groups[i - 1].bottom - 1) bad.push('overlap at ' + i);
-        }
-    }
-    return bad;
-}"""
 
 
 def test_metric_switch_and_threshold_drag(notebook_named: Any, page: Any, lab_server: Any,
@@ -87,7 +56,7 @@ def test_metric_switch_and_threshold_drag(notebook_named: Any, page: Any, lab_se
     assert "approve" not in widget.inner_text().lower()
     # each measure has its "?" explanation
     expect(widget.locator("table.nba-disparities .nba-help")).to_have_count(6)
-    assert widget.evaluate(CLIPPED) == []
+    assert clipped(widget, CHARTS) == []
     both_themes(page, widget, artifacts / "lab_fairness.png")
 
     # Switch the metric: the bars change, and the table counts the metric's denominator.
@@ -170,7 +139,7 @@ def test_metric_switch_and_threshold_drag(notebook_named: Any, page: Any, lab_se
     expect(mitigation.locator("td[data-col='passes-after']")).to_have_count(6)
     expect(mitigation.locator("rect[data-series='before']")).to_have_count(4)
     expect(mitigation.locator("rect[data-series='after']")).to_have_count(4)
-    assert widget.evaluate(CLIPPED) == []
+    assert clipped(widget, CHARTS) == []
     both_themes(page, mitigation, artifacts / "lab_fairness_mitigated.png")
     no_page_errors(page)
 
@@ -224,6 +193,32 @@ def groups_notebook(lab_server: Any) -> Iterator[str]:
     lab_server.shutdown_sessions(name)
 
 
+def _axes_stay_in_view(page: Any, widget: Any, artifacts: Path) -> None:
+    """100 groups: the chart scrolls in its box and both x axes stay at its edges, so any
+    row can be read against an axis (issue 12, point c)."""
+    box = widget.locator(".nba-chart-scroll").first
+    head = box.locator(".nba-axis-head")
+    foot = box.locator(".nba-axis-foot")
+    for where in ("middle", "end"):
+        box.evaluate("(e, where) => { e.scrollTop = where === 'end' ? e.scrollHeight"
+                     " : e.scrollHeight / 2; }", where)
+        page.wait_for_timeout(150)
+        assert box.evaluate("(e) => e.scrollTop") > 0
+        b, hb, fb = box.bounding_box(), head.bounding_box(), foot.bounding_box()
+        assert abs(hb["y"] - b["y"]) <= 2, (where, hb, b)
+        assert 0 <= (b["y"] + b["height"]) - (fb["y"] + fb["height"]) <= 20, (where, fb, b)
+        for axis in (head, foot):
+            ticks = axis.locator("text.nba-axis").all_inner_texts()
+            assert {"0%", "50%", "100%"} <= set(ticks), ticks
+            expect(axis.locator("text", has_text="100%")).to_be_visible()
+    # a row in the middle, hovered: its readout, with both axes in the screenshot
+    box.evaluate("(e) => { e.scrollTop = e.scrollHeight / 2 - e.clientHeight / 2; }")
+    row = widget.locator("svg.nba-bars g.nba-bar-row[data-group^='group 050']")
+    both_themes(page, widget.locator(".nba-chart-row").first,
+                artifacts / "lab_fairness_100_groups_scrolled.png", before=row.hover)
+    box.evaluate("(e) => { e.scrollTop = 0; }")
+
+
 def test_charts_at_2_10_100_groups_binning_and_refusal(groups_notebook: str, page: Any,
                                                       lab_server: Any, artifacts: Path):
     page.set_viewport_size({"width": 1400, "height": 2400})
@@ -238,7 +233,7 @@ def test_charts_at_2_10_100_groups_binning_and_refusal(groups_notebook: str, pag
         widget.scroll_into_view_if_needed()
         expect(widget.locator("svg.nba-bars rect.nba-bar")).to_have_count(count)
         # every label inside its chart, none on top of another; long ones end in "…"
-        assert widget.evaluate(CLIPPED) == [], count
+        assert clipped(widget, CHARTS) == [], count
         labels = widget.locator("svg.nba-bars text.nba-group-label").evaluate_all(
             "(els) => els.map((e) => e.textContent)")
         assert any(t.startswith("group 000 with a rather long") for t in labels)
@@ -258,6 +253,8 @@ def test_charts_at_2_10_100_groups_binning_and_refusal(groups_notebook: str, pag
         assert info.value.suggested_filename == "fairness-selection_rate.svg"
         both_themes(page, widget.locator(".nba-chart-row").first,
                     artifacts / f"lab_fairness_{count}_groups.png")
+        if count == 100:
+            _axes_stay_in_view(page, widget, artifacts)
 
     # 3 positives, all found: the bootstrap interval has zero width and is not shown as
     # certainty; Wilson says [44%, 100%]; the group is flagged on TPR (not on its 43 rows).
@@ -284,6 +281,6 @@ def test_charts_at_2_10_100_groups_binning_and_refusal(groups_notebook: str, pag
             "Disparities refused")
         values = refused.locator("table.nba-disparities tr[data-measure] td:nth-child(2)")
         assert set(values.all_inner_texts()) == {"—"}
-        assert refused.evaluate(CLIPPED) == []
+        assert clipped(refused, CHARTS) == []
         both_themes(page, refused, artifacts / "lab_fairness_refused.png")
     no_page_errors(page)

@@ -15,11 +15,17 @@ try:
 except ImportError:  # the `browser_requirements` fixture skips (or fails under CI) with a reason
     expect = None
 
-pytestmark = pytest.mark.browser
+from .helpers import (
+    WIDGET_TIMEOUT,
+    no_page_errors,
+    opaque,
+    open_notebook,
+    set_theme,
+    start_run_all,
+    wait_run_all,
+)
 
-WIDGET_TIMEOUT = 120_000  # ms: kernel start + import + scan of 2,000 rows on a slow runner
-KERNEL_TIMEOUT = 90_000
-RUN_ALL_TIMEOUT = 180_000
+pytestmark = pytest.mark.browser
 
 EXPECTED_CHIPS = {
     "email": "EMAIL_ADDRESS",
@@ -32,48 +38,6 @@ XSS_PAYLOAD = '<img src=x onerror="window.__xss=1">'
 
 
 # -- helpers ------------------------------------------------------------------------------
-def open_notebook(page: Any, server: Any, name: str) -> Any:
-    """Open `name` in Lab and wait until *its* kernel is really idle (see RECIPES: flaky Run All).
-
-    A workspace of its own per notebook: the default one would reopen the tabs of the tests
-    before (and start their kernels). Returns a locator of the notebook panel.
-    """
-    workspace = Path(name).stem.replace("_", "-")
-    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}"))
-    page.wait_for_function(
-        """(name) => {
-            const w = window.jupyterapp?.shell?.currentWidget;
-            return w?.context?.path === name
-                && w.sessionContext?.session?.kernel?.status === 'idle';
-        }""",
-        arg=name,
-        timeout=KERNEL_TIMEOUT,
-    )
-    panel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
-    return page.locator(f"[id='{panel_id}']")
-
-
-def start_run_all(page: Any) -> None:
-    """Fire `notebook:run-all-cells`; its result (false if a cell failed) lands in a global."""
-    page.evaluate(
-        """() => {
-            window.__runAll = undefined;
-            window.jupyterapp.commands.execute('notebook:run-all-cells').then(
-                (ok) => { window.__runAll = ok === false ? 'failed' : 'ok'; },
-                (err) => { window.__runAll = 'error: ' + err; },
-            );
-        }"""
-    )
-
-
-def wait_run_all(page: Any) -> None:
-    page.wait_for_function("() => window.__runAll !== undefined", timeout=RUN_ALL_TIMEOUT)
-    result = page.evaluate("() => window.__runAll")
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    tracebacks = [t[:800] for t in errors.all_inner_texts() if "Error" in t]
-    assert result == "ok", f"Run All did not succeed ({result}); error outputs: {tracebacks}"
-
-
 def wait_widget(panel: Any) -> Any:
     """The notebook's rendered widget (its inventory table visible), scrolled into view."""
     widget = panel.locator(".nba-pii")
@@ -107,11 +71,6 @@ def scrolled_right(widget: Any, scroller: str, path: Path) -> None:
     box.evaluate("(e) => { e.scrollLeft = e.scrollWidth; }")
     widget.screenshot(path=str(path))
     box.evaluate("(e) => { e.scrollLeft = 0; }")
-
-
-def no_page_errors(page: Any) -> None:
-    errors = [m for m in page.console_log if m.startswith("[pageerror]")]
-    assert not errors, f"uncaught errors in the page: {errors}"
 
 
 # -- tests --------------------------------------------------------------------------------
@@ -320,26 +279,6 @@ def test_report_option_inserts_cells_without_a_click(report_notebook: str, page:
 
 
 # -- issue 12: inventory, Cells paging, one Export; light and dark ------------------------------
-THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
-
-
-def set_theme(page: Any, theme: str) -> None:
-    page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})",
-                  THEMES[theme])
-    page.wait_for_function("(light) => document.body.dataset.jpThemeLight === light",
-                           arg="true" if theme == "light" else "false", timeout=30_000)
-    page.wait_for_timeout(300)  # the theme's CSS variables settle
-
-
-def opaque(colour: str) -> bool:
-    """A computed CSS colour with no transparency (rgb(...) or rgba(..., 1))."""
-    m = re.fullmatch(r"rgba?\(([^)]*)\)", colour.strip())
-    if not m:
-        return False
-    parts = [p.strip() for p in m.group(1).replace("/", ",").split(",")]
-    return len(parts) == 3 or float(parts[3]) == 1.0
-
-
 def test_inventory_sticky_names_help_and_words(notebook_copy: str, page: Any, lab_server: Any,
                                                artifacts: Path):
     panel = open_notebook(page, lab_server, notebook_copy)

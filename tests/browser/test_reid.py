@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from .test_lab import WIDGET_TIMEOUT, no_page_errors, open_notebook, start_run_all, wait_run_all
+from .helpers import (
+    WIDGET_TIMEOUT,
+    both_themes,
+    clipped,
+    no_page_errors,
+    open_notebook,
+    start_run_all,
+    wait_run_all,
+)
 
 try:
     from playwright.sync_api import expect
@@ -17,46 +25,8 @@ except ImportError:  # the `browser_requirements` fixture skips (or fails under 
 
 pytestmark = pytest.mark.browser
 
-
-THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 LOSS = "information loss (non-uniform entropy)"
-
-
-def set_theme(page: Any, theme: str) -> None:
-    page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})",
-                  THEMES[theme])
-    page.wait_for_function("(light) => document.body.dataset.jpThemeLight === light",
-                           arg="true" if theme == "light" else "false", timeout=30_000)
-    page.wait_for_timeout(400)  # the theme's CSS variables settle
-
-
-def both_themes(page: Any, target: Any, path: Path, before: Any = None) -> None:
-    """Screenshots of `target` in the light theme (path) and the dark one (path-dark);
-    `before()` runs before each (e.g. a hover that a theme switch would end)."""
-    for theme in ("light", "dark"):
-        set_theme(page, theme)
-        target.scroll_into_view_if_needed()
-        if before is not None:
-            before()
-        name = path if theme == "light" else path.with_name(f"{path.stem}-dark{path.suffix}")
-        target.screenshot(path=str(name))
-    set_theme(page, "light")
-
-
-# Every text of the risk charts lies inside its SVG (nothing cut at an edge).
-CLIPPED = """(root) => {
-    const bad = [];
-    for (const svg of root.querySelectorAll('svg.nba-tradeoff, svg.nba-hist')) {
-        const r = svg.getBoundingClientRect();
-        for (const t of svg.querySelectorAll('text')) {
-            const b = t.getBoundingClientRect();
-            if (b.width === 0) continue;
-            if (b.left < r.left - 0.5 || b.right > r.right + 0.5 || b.top < r.top - 0.5
-                || b.bottom > r.bottom + 0.5) bad.push(svg.getAttribute('class') + t.textContent);
-        }
-    }
-    return bad;
-}"""
+CHARTS = "svg.nba-tradeoff, svg.nba-hist"
 
 
 def card_locator(widget: Any, label: str) -> Any:
@@ -89,7 +59,7 @@ def test_explorer_controls_chart_and_search(notebook_named: Any, page: Any, lab_
     expect(chart.locator("text.nba-empty").first).to_contain_text("Move a control")
     expect(chart.locator("text", has_text="100%")).to_have_count(1)
     assert "records" in widget.locator("svg.nba-hist text").all_text_contents()  # a y-axis
-    assert widget.evaluate(CLIPPED) == []
+    assert clipped(widget, CHARTS) == []
     assert "df" in widget.locator(".nba-code").inner_text()
     both_themes(page, widget, artifacts / "lab_reid.png")
 
@@ -123,7 +93,7 @@ def test_explorer_controls_chart_and_search(notebook_named: Any, page: Any, lab_
     readout = widget.locator(".nba-readout[data-chart='tradeoff']")
     expect(readout).to_contain_text(f"{LOSS} {loss_card}")
     expect(readout).to_contain_text("zip_code: suppressed")
-    assert widget.evaluate(CLIPPED) == []
+    assert clipped(widget, CHARTS) == []
     both_themes(page, widget.locator(".nba-explorer"), artifacts / "lab_reid_hover.png",
                 before=lambda: widget.locator("svg.nba-hist rect.nba-hit").first.hover())
     both_themes(page, widget.locator(".nba-chart-row"), artifacts / "lab_reid_tradeoff_hover.png",
@@ -131,12 +101,13 @@ def test_explorer_controls_chart_and_search(notebook_named: Any, page: Any, lab_
 
     # Download the chart as a standalone SVG.
     widget.locator("svg.nba-tradeoff circle.nba-current").evaluate("(e) => e.blur()")
-    widget.locator("button[data-action='download-tradeoff']").scroll_into_view_if_needed()
+    button = widget.locator(".nba-chart[data-chart='tradeoff'] button[data-action='download-svg']")
+    button.scroll_into_view_if_needed()
     with page.expect_download() as download:
-        widget.locator("button[data-action='download-tradeoff']").click()
+        button.click()
     assert download.value.suggested_filename == "nbaudit-tradeoff.svg"
     svg_text = Path(download.value.path()).read_text()
-    assert svg_text.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg_text
+    assert svg_text.startswith("<?xml") and '<svg xmlns="http://www.w3.org/2000/svg"' in svg_text
     assert "fill:" in svg_text and "100%" in svg_text
 
     # Two points on the trade-off chart now; clicking the first (no generalization) applies it.
@@ -161,7 +132,7 @@ def test_explorer_controls_chart_and_search(notebook_named: Any, page: Any, lab_
     assert "Best: age: " in text and "found in" in text and LOSS in text, text
     assert card_value(widget, LOSS) in text  # one number for one concept
     assert re.search(r"found in \d+(\.\d+)?\u00a0s", text), text  # the time waited
-    assert widget.evaluate(CLIPPED) == []
+    assert clipped(widget, CHARTS) == []
     both_themes(page, widget, artifacts / "lab_reid_search.png")
 
     # Store the generalized frame in the kernel.
@@ -226,6 +197,6 @@ def _adult_checks(page: Any, lab_server: Any, name: str, artifacts: Path) -> Non
     age_cells = table.locator("tbody tr td:nth-child(2)").evaluate_all(
         "(tds) => tds.map((t) => t.textContent)")
     assert all(a.startswith("[") for a in age_cells), age_cells  # generalized, shown
-    assert widget.evaluate(CLIPPED) == []
+    assert clipped(widget, CHARTS) == []
     both_themes(page, widget, artifacts / "lab_reid_adult.png")
     no_page_errors(page)

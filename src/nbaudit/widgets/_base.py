@@ -16,6 +16,8 @@ from ..egress import release
 
 STATIC = pathlib.Path(__file__).parent.parent / "static"
 log = logging.getLogger("nbaudit")
+#: What IPython displays: (data by MIME type, metadata by MIME type).
+MimeBundle = tuple[dict[str, Any], dict[str, Any]]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: The static summary saved beside the widget view is cut at this many characters.
@@ -166,7 +168,7 @@ class AuditWidget(anywidget.AnyWidget):
                          f"<p><em>{html.escape(note)}</em></p>{body}</div>",
         }, self.egress_scan), True
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+    def _repr_mimebundle_(self, **kwargs: Any) -> MimeBundle | None:
         """The widget view, with a masked static summary beside it (see `fallback_markdown`).
 
         The front end shows the view while the kernel holds the widget; where there is no
@@ -174,7 +176,7 @@ class AuditWidget(anywidget.AnyWidget):
         notebook) it shows the `text/html` summary, and `text/plain` in a terminal."""
         return self._mimebundle()[0]
 
-    def _mimebundle(self) -> tuple[Any, bool]:
+    def _mimebundle(self) -> tuple[MimeBundle | None, bool]:
         bundle = super()._repr_mimebundle_()
         if bundle is None:
             return None, True

@@ -13,6 +13,7 @@ import contextlib
 import math
 from typing import Any
 
+import pandas as pd
 import traitlets
 
 from ..dp import Query, Session
@@ -143,7 +144,7 @@ class DPWidget(AuditWidget):
     def _on_change(self, _change: dict[str, Any]) -> None:
         self._publish()
 
-    def release(self, epsilon: float | None = None) -> Any:
+    def release(self, epsilon: float | None = None) -> pd.DataFrame:
         """Release the query at `epsilon` (default: the slider's): spends budget once."""
         if self.query is None or self.session is None:
             raise ValueError("No query to release.")

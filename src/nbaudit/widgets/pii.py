@@ -8,8 +8,9 @@ import pandas as pd
 import traitlets
 from ipywidgets import widget_serialization
 
-from ..config import settings
-from ..pii.scan import PiiScan, StaleScanError, scan_pii, whole_number
+from .._checks import whole_number
+from ..config import MAX_PAGE_SIZE, settings
+from ..pii.scan import PiiScan, StaleScanError, scan_pii
 from ._base import AuditWidget, bundle
 from .risk import ReidRiskWidget
 
@@ -47,7 +48,7 @@ class PiiScanWidget(AuditWidget):
     scan: PiiScan | None = None  # the result shown (kernel side only, never synced)
     #: Page sizes the browser offers (the trait takes any size from 1 to `MAX_PAGE_SIZE`).
     PAGE_SIZES = (20, 50, 100, 200)
-    MAX_PAGE_SIZE = 500
+    MAX_PAGE_SIZE = MAX_PAGE_SIZE
 
     #: How the user named the scanned frame (set by %pii_scan), for the Reproduce code.
     frame_name: str | None = None
@@ -143,9 +144,9 @@ class PiiScanWidget(AuditWidget):
         try:
             if isinstance(row, str) and row.strip().lstrip("-").isdigit():
                 row = int(row.strip())
-            row = whole_number(row, "row", "a row position (the # column)", 0)
+            row = whole_number(row, "row", 0, "0 (a row position, the # column)")
             self.scan.page(0, 1, columns=self._valid_columns(), row=row)  # in range?
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             self.send({"type": "found", "row": None, "found": False, "error": str(exc)})
             return
         published = self._publish_page(row=row)

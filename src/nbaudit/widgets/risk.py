@@ -6,7 +6,8 @@ import dataclasses
 import pathlib
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import traitlets
@@ -15,15 +16,20 @@ from .._checks import probability as share
 from .._checks import whole_number
 from ..pii.masking import mask_value
 from ..risk import RiskAssessment, assess_risk
-from ..risk.assess import INFO_LOSS_LABEL, SearchResult, tradeoff_point
+from ..risk.figures import INFO_LOSS_LABEL, SearchResult, tradeoff_point
 from ..risk.hierarchy import MISSING
 from ._base import AuditWidget, bundle, log
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from ..pii.scan import PiiScan
 
 _MAX_EXPLORED = 400  # points kept on the trade-off chart
 _LARGE_LATTICE = 20_000  # above this many generalizations the widget warns before a search
 
 
-def _find_scan(frame: pd.DataFrame) -> Any:
+def _find_scan(frame: pd.DataFrame) -> PiiScan | None:
     """A live PII scan of this very frame, if the user ran one (no second scan)."""
     from ..pii.scan import live_scans
 
@@ -81,7 +87,7 @@ class ReidRiskWidget(AuditWidget):
     risk: RiskAssessment | None = None
     frame: pd.DataFrame | None = None
     hierarchies_name: str | None = None
-    _scan: Any = None
+    _scan: PiiScan | None = None
     _originals: dict[str, dict[str, int]] | None = None
     _search_started = 0.0
     _hierarchies: dict[str, Any] | None = None
@@ -101,7 +107,8 @@ class ReidRiskWidget(AuditWidget):
                    sensitive: list[str] | None = None, hierarchies: dict[str, Any] | None = None,
                    population_size: int | None = None, k: int = 5,
                    max_suppression: float = 0.04, *, frame_name: str | None = None,
-                   hierarchies_name: str | None = None, scan: Any = None) -> ReidRiskWidget:
+                   hierarchies_name: str | None = None,
+                   scan: PiiScan | None = None) -> ReidRiskWidget:
         """Assess `df` and show the explorer.
 
         Parameters
@@ -147,11 +154,11 @@ class ReidRiskWidget(AuditWidget):
     # The scan whose flagged columns are masked: the PII widget sets `egress_scan` after
     # building this widget, and the values on screen are masked again under its flags.
     @property
-    def egress_scan(self) -> Any:
+    def egress_scan(self) -> PiiScan | None:
         return self.__dict__.get("_egress_scan")
 
     @egress_scan.setter
-    def egress_scan(self, scan: Any) -> None:
+    def egress_scan(self, scan: PiiScan | None) -> None:
         self.__dict__["_egress_scan"] = scan
         if scan is not None and scan is not self._scan:
             self._scan = scan
@@ -412,7 +419,7 @@ class ReidRiskWidget(AuditWidget):
         self._search_thread = thread
         thread.start()
 
-    def _search_progress(self, cancel: threading.Event) -> Any:
+    def _search_progress(self, cancel: threading.Event) -> Callable[[float, str], None]:
         def report(fraction: float, message: str) -> None:
             if not cancel.is_set() or fraction >= 1.0:
                 self.report_progress(fraction, message)
@@ -461,12 +468,12 @@ class ReidRiskWidget(AuditWidget):
     def report_markdown(self) -> str:
         if self.risk is None:
             raise ValueError("No assessment yet.")
-        from ..reports import levels_md, risk_markdown
+        from ..reports import levels_md
 
         k = min(max(1, int(self.target_k)), self.risk.encoding.n)
         chosen = self.risk.evaluate(self._clean_levels(), k=k,
                                     max_suppression=self.max_suppression)
-        text = risk_markdown(self.risk, self._last_search)
+        text = self.risk.to_markdown(self._last_search)
         if any(self._clean_levels().values()):
             # Column names and words escaped.
             levels = levels_md(self._clean_levels(), self.risk.describe(self._clean_levels()))
@@ -475,7 +482,7 @@ class ReidRiskWidget(AuditWidget):
                      f"{chosen.information_loss:.1%}.")
         return text
 
-    def figure(self, kind: str = "tradeoff") -> Any:
+    def figure(self, kind: str = "tradeoff") -> go.Figure:
         """A chart of the explorer as a plotly figure: ``"tradeoff"`` (the points on the
         widget's chart) or ``"class_sizes"`` (under the chosen levels)."""
         if self.risk is None:
