@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import block_network, met, network_report, timed  # noqa: E402
+from _common import Cases, block_network, met, network_report  # noqa: E402
 
 import nbaudit  # noqa: E402
 from nbaudit.widgets.fairness import FairnessWidget  # noqa: E402
@@ -43,11 +43,7 @@ from nbaudit.widgets.fairness import FairnessWidget  # noqa: E402
 ROWS, DISTINCT = 20_000, 10_000
 
 
-def case(name: str, fn: Callable[[], Any], target: float | None) -> Any:
-    result, seconds = timed(fn)
-    verdict = "" if target is None else f"  (target < {target:g} s: {met(seconds < target)})"
-    print(f"{name:<58} {seconds:8.2f} s{verdict}", flush=True)
-    return result
+case = Cases(width=58)
 
 
 def make_data() -> tuple[np.ndarray, np.ndarray, pd.Series, pd.Series]:

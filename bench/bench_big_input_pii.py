@@ -22,27 +22,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import block_network, met, network_report, timed  # noqa: E402
+from _common import Cases, block_network, network_report  # noqa: E402
 
 import nbaudit  # noqa: E402
 
 KEY = "bench-big-input-key-7d1e3a9c5f"
-rows: list[tuple[str, float, float | None]] = []
-
-
-def case(name: str, fn: Callable[[], Any], target: float | None) -> Any:
-    result, seconds = timed(fn)
-    rows.append((name, seconds, target))
-    verdict = "" if target is None else f"  (target < {target:g} s: {met(seconds < target)})"
-    print(f"{name:<62} {seconds:8.2f} s{verdict}", flush=True)
-    return result
+case = Cases()
 
 
 def adversarial_cells(size: int) -> dict[str, str]:
@@ -124,10 +115,7 @@ def main() -> None:
     wide(10_000)
     huge_cell()
     many_columns(100_000)
-    missed = [name for name, s, t in rows if t is not None and s >= t]
-    n_targets = sum(1 for *_, t in rows if t is not None)
-    print(f"\ntargets met: {n_targets - len(missed)} of {n_targets}"
-          + (f"; not met: {missed}" if missed else ""))
+    print("\n" + case.summary())
     print(network_report())
 
 

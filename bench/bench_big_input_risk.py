@@ -37,24 +37,15 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import block_network, met, network_report, timed  # noqa: E402
+from _common import Cases, block_network, network_report  # noqa: E402
 
 import nbaudit  # noqa: E402
 
-rows: list[tuple[str, float, float | None]] = []
+_cases = Cases()
 
 
 def case(name: str, fn: Callable[[], Any], target: float | None) -> Any:
-    try:
-        result, seconds = timed(fn)
-    except Exception as exc:  # a "before" run: say what failed, go on
-        print(f"{name:<62} failed: {type(exc).__name__}", flush=True)
-        rows.append((name, math.nan, target))
-        return None
-    rows.append((name, seconds, target))
-    verdict = "" if target is None else f"  (target < {target:g} s: {met(seconds < target)})"
-    print(f"{name:<62} {seconds:8.2f} s{verdict}", flush=True)
-    return result
+    return _cases(name, fn, target, keep_going=True)  # "before" runs raise: say so, go on
 
 
 def group_k(df: pd.DataFrame) -> int:
@@ -181,7 +172,7 @@ def main() -> None:
     optimum_cases()
     wide_view(n_rows)
     print()
-    for name, seconds, target in rows:
+    for name, seconds, target in _cases.rows:
         mark = "" if target is None else (" ok" if seconds < target else " MISSED")
         print(f"{name.strip():<62} {seconds:8.2f} s{mark}")
     print(network_report())

@@ -69,7 +69,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 import pandas as pd  # noqa: E402
-from _common import block_network, network_report, package_version, timed  # noqa: E402
+from _common import (  # noqa: E402
+    block_network,
+    fmt_s,
+    heading,
+    network_report,
+    package_version,
+    timed,
+)  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels" / "real_tables.json"
@@ -199,10 +206,6 @@ def span_matches(entity: str, gold_rows: set[str]) -> tuple[str, ...]:
 
 
 # --- small helpers -------------------------------------------------------------------------
-def heading(text: str) -> None:
-    print(f"\n=== {text} " + "=" * max(0, 92 - len(text)), flush=True)
-
-
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: int = 2,
                 groups: Sequence[tuple[str, int]] = (), left: int = 1) -> None:
     """An aligned plain-text table: the first `left` columns left-aligned, the others right.
@@ -238,12 +241,6 @@ def ratio(num: int, den: int) -> float | None:
 
 def fmt(x: float | None, digits: int = 2) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
-
-
-def fmt_s(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
 def cell_str(value: Any) -> str:

@@ -59,13 +59,24 @@ import platform
 import statistics
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from _common import block_network, met, network_report, package_version, timed
+from _common import (
+    block_network,
+    fmt_s,
+    heading,
+    median_time,
+    met,
+    network_report,
+    package_version,
+    runs_text,
+    same,
+    timed,
+)
 
 T = TypeVar("T")
 
@@ -111,33 +122,6 @@ QUICK = Config(rows=QUICK_ROWS, fl_runs=3, fl_thresholds=(0.5,), naive_boot=100,
 
 
 # --- timing and comparison helpers ------------------------------------------------------
-
-
-def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
-    """Median seconds of `runs` calls of `fn`, and every run's seconds."""
-    times = [timed(fn)[1] for _ in range(runs)]
-    return statistics.median(times), times
-
-
-def fmt_s(seconds: float) -> str:
-    """Seconds with sensible precision."""
-    if seconds < 0.01:
-        return f"{seconds * 1000:.2f} ms"
-    if seconds < 10:
-        return f"{seconds:.3f} s"
-    return f"{seconds:,.1f} s"
-
-
-def fmt_runs(times: Sequence[float]) -> str:
-    return ", ".join(fmt_s(t) for t in times)
-
-
-def same(ok: bool) -> str:
-    return "identical" if ok else "DIFFERENT"
-
-
-def heading(text: str) -> None:
-    print(f"\n=== {text} " + "=" * max(0, 86 - len(text)), flush=True)
 
 
 def max_abs_diff(a: Any, b: Any) -> tuple[float, tuple[int, ...] | None]:
@@ -300,8 +284,8 @@ def run_part_a(cfg: Config, data: Data) -> PartA:
         return audit_fairness(data.y_true, data.y_pred, sensitive_features=data.group).by_group
 
     nb_frame = nb_by_group()  # warm-up (first call)
-    nb_s, nb_runs = median_time(nb_by_group, NB_RUNS)
-    print(f"nbaudit audit_fairness(...).by_group: {fmt_s(nb_s)}  (median of {fmt_runs(nb_runs)})")
+    _, nb_s, nb_runs = median_time(nb_by_group, NB_RUNS)
+    print(f"nbaudit audit_fairness(...).by_group: {fmt_s(nb_s)}  (median of {runs_text(nb_runs)})")
 
     print(f"fairlearn MetricFrame, {len(METRICS)} metrics, {cfg.fl_runs} runs ...", flush=True)
     fl_frames: list[pd.DataFrame] = []
@@ -311,8 +295,8 @@ def run_part_a(cfg: Config, data: Data) -> PartA:
         fl_frames.append(frame)
         return frame
 
-    fl_s, fl_runs = median_time(fl_by_group, cfg.fl_runs)
-    print(f"fairlearn MetricFrame(...).by_group:  {fmt_s(fl_s)}  (median of {fmt_runs(fl_runs)}; "
+    _, fl_s, fl_runs = median_time(fl_by_group, cfg.fl_runs)
+    print(f"fairlearn MetricFrame(...).by_group:  {fmt_s(fl_s)}  (median of {runs_text(fl_runs)}; "
           f"{fl_s / len(METRICS):.2f} s per metric)")
     ratio = fl_s / nb_s
     print(f"speed ratio fairlearn / nbaudit: {ratio:,.0f}x  (target >= {TARGET_RATIO:.0f}x: "
@@ -347,9 +331,9 @@ def run_part_a(cfg: Config, data: Data) -> PartA:
                               sensitive_features=data.group).disparities
 
     nb_disp = nb_disparities()
-    nb_disp_s, nb_disp_runs = median_time(nb_disparities, NB_RUNS)
+    _, nb_disp_s, nb_disp_runs = median_time(nb_disparities, NB_RUNS)
     print(f"\nnbaudit audit_fairness(...).disparities (all six measures): {fmt_s(nb_disp_s)}  "
-          f"(median of {fmt_runs(nb_disp_runs)})")
+          f"(median of {runs_text(nb_disp_runs)})")
     left_out = [n for n in DISPARITIES if "left out" in str(nb_disp.loc[n, "note"])]
     if left_out:
         print(f"NOTE: nbaudit left groups out of {left_out} (min_group_size)")
@@ -363,7 +347,7 @@ def run_part_a(cfg: Config, data: Data) -> PartA:
         def call(fn: Callable[..., float] = fn, values: list[float] = values) -> None:
             values.append(float(fn(data.y_true, data.y_pred, sensitive_features=data.group)))
 
-        s, _ = median_time(call, cfg.fl_runs)
+        s = median_time(call, cfg.fl_runs).seconds
         ours = float(nb_disp.loc[name, "value"])
         d = abs(ours - values[-1])
         disp[name] = (s, ours, values[-1])
@@ -383,14 +367,14 @@ def run_part_b(cfg: Config, data: Data) -> PartB:
         return audit_fairness(data.y_true, y_score=data.y_score, sensitive_features=data.group)
 
     audit = make_audit()
-    audit_s, audit_runs = median_time(make_audit, NB_RUNS)
+    _, audit_s, audit_runs = median_time(make_audit, NB_RUNS)
     print(f"audit_fairness(y_true, y_score=...): {fmt_s(audit_s)}  (median of "
-          f"{fmt_runs(audit_runs)}; not part of the sweep figure)")
+          f"{runs_text(audit_runs)}; not part of the sweep figure)")
     sweep = audit.sweep(SWEEP_THRESHOLDS)
-    sweep_s, sweep_runs = median_time(lambda: audit.sweep(SWEEP_THRESHOLDS), NB_RUNS)
-    print(f"audit.sweep({SWEEP_THRESHOLDS}): {fmt_s(sweep_s)}  (median of {fmt_runs(sweep_runs)})"
+    _, sweep_s, sweep_runs = median_time(lambda: audit.sweep(SWEEP_THRESHOLDS), NB_RUNS)
+    print(f"audit.sweep({SWEEP_THRESHOLDS}): {fmt_s(sweep_s)}  (median of {runs_text(sweep_runs)})"
           f"  (target < {TARGET_SWEEP_S:.0f} s: {met(sweep_s < TARGET_SWEEP_S)})")
-    tradeoff_s, _ = median_time(lambda: audit.sweep(SWEEP_THRESHOLDS).tradeoff(), NB_RUNS)
+    _, tradeoff_s, _ = median_time(lambda: audit.sweep(SWEEP_THRESHOLDS).tradeoff(), NB_RUNS)
     print(f"audit.sweep({SWEEP_THRESHOLDS}).tradeoff(): {fmt_s(tradeoff_s)}  (median of "
           f"{NB_RUNS})")
     ts = sweep.thresholds
@@ -444,7 +428,7 @@ def run_part_b(cfg: Config, data: Data) -> PartB:
             print(f"  MISMATCH at t={t:g}: {labels[where[0]]} {RATES[where[1]]} differs by {d:.3g}")
         fl_diff = max(fl_diff, d)
     per_t = statistics.median(fl_times)
-    print(f"fairlearn MetricFrame per threshold: {fmt_s(per_t)} (median of {fmt_runs(fl_times)})"
+    print(f"fairlearn MetricFrame per threshold: {fmt_s(per_t)} (median of {runs_text(fl_times)})"
           f"; x {SWEEP_THRESHOLDS} thresholds = {fmt_s(per_t * SWEEP_THRESHOLDS)} "
           f"(EXTRAPOLATED from {len(fl_ts)} measured); ratio / sweep = "
           f"{per_t * SWEEP_THRESHOLDS / sweep_s:,.0f}x")
@@ -491,7 +475,7 @@ def run_part_c(cfg: Config, data: Data) -> PartC:
                for a in audits[1:]]
     ci_s = statistics.median(ci_runs)
     print(f"audit.confidence_intervals(n_boot={N_BOOT}, seed=0): {fmt_s(ci_s)}  (median of "
-          f"{fmt_runs(ci_runs)}; fresh audits)  (target < {TARGET_CI_S:.0f} s: "
+          f"{runs_text(ci_runs)}; fresh audits)  (target < {TARGET_CI_S:.0f} s: "
           f"{met(ci_s < TARGET_CI_S)})")
     again = fresh().confidence_intervals(n_boot=N_BOOT, level=LEVEL, seed=0)
     reproducible = bool(ci.equals(again))

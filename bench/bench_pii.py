@@ -33,7 +33,6 @@ import importlib
 import logging
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -42,7 +41,16 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 
 import pandas as pd
-from _common import block_network, met, network_report, package_version, timed
+from _common import (
+    block_network,
+    fmt_s,
+    heading,
+    median_time,
+    met,
+    network_report,
+    package_version,
+    timed,
+)
 from frames import EXPECTED, faker_frame, large_frame
 
 T = TypeVar("T")
@@ -59,25 +67,6 @@ NONE = "NONE"
 
 
 # --- timing helpers ---------------------------------------------------------------------
-
-
-def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
-    """Median seconds of `runs` calls of `fn`, and every run's seconds."""
-    times = [timed(fn)[1] for _ in range(runs)]
-    return statistics.median(times), times
-
-
-def fmt_s(seconds: float) -> str:
-    """Seconds with sensible precision."""
-    if seconds < 0.01:
-        return f"{seconds * 1000:.2f} ms"
-    if seconds < 10:
-        return f"{seconds:.3f} s"
-    return f"{seconds:.1f} s"
-
-
-def heading(text: str) -> None:
-    print(f"\n=== {text} " + "=" * max(0, 86 - len(text)), flush=True)
 
 
 # --- presidio-structured ----------------------------------------------------------------
@@ -153,7 +142,7 @@ def run_part_a(quick: bool) -> PartA:
 
     nbaudit, import_s = timed(lambda: importlib.import_module("nbaudit"))
     scan, cold_s = timed(lambda: nbaudit.scan_pii(df))
-    warm_s, warm_runs = median_time(lambda: nbaudit.scan_pii(df), WARM_RUNS)
+    _, warm_s, warm_runs = median_time(lambda: nbaudit.scan_pii(df), WARM_RUNS)
     print(f"import nbaudit:            {fmt_s(import_s)}")
     print(f"nbaudit.scan_pii cold:     {fmt_s(cold_s)}  (first call: imports Presidio, "
           "builds its engine, loads lexicons)")
@@ -167,7 +156,7 @@ def run_part_a(quick: bool) -> PartA:
     if structured_rows < len(df):
         small_scan = nbaudit.scan_pii(sdf)
         nbaudit_labels = labels_of(small_scan)
-        same_size_s, runs = median_time(lambda: nbaudit.scan_pii(sdf), WARM_RUNS)
+        _, same_size_s, runs = median_time(lambda: nbaudit.scan_pii(sdf), WARM_RUNS)
         print(f"nbaudit.scan_pii warm on the first {structured_rows:,} rows: {fmt_s(same_size_s)}"
               f"  (median of {', '.join(fmt_s(t) for t in runs)})")
 
@@ -284,7 +273,7 @@ def run_part_b(rows: int) -> PartB:
           f"{PAGE_RUNS} more (target < {TARGET_PAGE_S:.0f} s)")
     for label, fn in cases.items():
         first = timed(fn)[1]
-        med, _ = median_time(fn, PAGE_RUNS)
+        med = median_time(fn, PAGE_RUNS).seconds
         pages[label] = (first, med)
         print(f"  {label:<40}{fmt_s(first):>10} /{fmt_s(med):>10}  "
               f"{met(max(first, med) < TARGET_PAGE_S)}")

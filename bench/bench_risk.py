@@ -62,14 +62,24 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from _common import block_network, met, network_report, package_version, timed
+from _common import (
+    block_network,
+    fmt_s,
+    heading,
+    median_time,
+    met,
+    network_report,
+    package_version,
+    runs_text,
+    same,
+    timed,
+)
 
 T = TypeVar("T")
 
@@ -125,36 +135,6 @@ SEARCH_RUNS = 5
 
 
 # --- timing helpers ---------------------------------------------------------------------
-
-
-def median_time(fn: Callable[[], T], runs: int) -> tuple[T, float, list[float]]:
-    """The last result, the median seconds of `runs` calls of `fn`, and every run's seconds."""
-    results = [timed(fn) for _ in range(runs)]
-    times = [t for _, t in results]
-    return results[-1][0], statistics.median(times), times
-
-
-def fmt_s(seconds: float) -> str:
-    """Seconds with sensible precision."""
-    if seconds < 1:
-        return f"{seconds * 1000:.1f} ms"
-    if seconds < 10:
-        return f"{seconds:.2f} s"
-    return f"{seconds:.1f} s"
-
-
-def runs_text(times: list[float]) -> str:
-    return ", ".join(fmt_s(t) for t in times)
-
-
-def same(ok: bool) -> str:
-    return "same" if ok else "DIFFERENT"
-
-
-def heading(text: str) -> None:
-    print(f"\n=== {text} " + "=" * max(0, 86 - len(text)))
-    print(f"(1-minute load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)",
-          flush=True)
 
 
 def ru_maxrss_mb() -> float:

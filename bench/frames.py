@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nbaudit.pii.patterns import luhn_checksums
+
 
 def faker_frame(n: int = 10_000, seed: int = 0, locale: str = "en_US") -> pd.DataFrame:
     """An n x 12 frame of customer records with the usual kinds of personal data."""
@@ -57,12 +59,10 @@ EXPECTED = {
 
 
 def _luhn_complete(prefix: np.ndarray) -> np.ndarray:
-    """Append the Luhn check digit to rows of digits (shape n x 15) -> n x 16."""
-    digits = prefix[:, ::-1].astype(np.int64)
-    doubled = digits[:, 0::2] * 2
-    doubled -= 9 * (doubled > 9)
-    total = doubled.sum(axis=1) + digits[:, 1::2].sum(axis=1)
-    check = (10 - total % 10) % 10
+    """Append the Luhn check digit to rows of digits (shape n x 15) -> n x 16 (the digit that
+    `stdnum.luhn.calc_check_digit` gives, vectorised by nbaudit's own checksum)."""
+    with_zero = np.concatenate([prefix, np.zeros((len(prefix), 1), dtype=prefix.dtype)], axis=1)
+    check = (10 - luhn_checksums(with_zero[:, ::-1].astype(np.int64))) % 10
     return np.concatenate([prefix, check[:, None]], axis=1)
 
 
