@@ -52,7 +52,7 @@ def long_cells(size: int) -> None:
         df = pd.DataFrame({"note": [text, "call jane.doe@example.com", "ok"]})
         scan = case(f"scan, a {size // 1000} KB cell: {label}", lambda d=df: nbaudit.scan_pii(d),
                     None)
-        case("  page", lambda s=scan: s.page(0, 20), 2.0 if size >= 1_000_000 else None)
+        case("  page", lambda s=scan: s.page(0, page_size=20), 2.0 if size >= 1_000_000 else None)
         case("  findings", lambda s=scan: s.findings, None)
         case("  pseudonymize", lambda s=scan: s.pseudonymize(key=KEY), None)
 
@@ -80,7 +80,7 @@ def huge_cell() -> None:
     df = pd.DataFrame({"blob": ["lorem ipsum dolor " * 560_000, "short", "x"],
                        "email": ["a.b@example.com", "c.d@example.org", "e.f@example.net"]})
     scan = case("scan, a 10 MB cell", lambda: nbaudit.scan_pii(df), None)
-    case("  page", lambda: scan.page(0, 20), 1.0)
+    case("  page", lambda: scan.page(0, page_size=20), 1.0)
 
 
 def many_columns(n_rows: int) -> None:

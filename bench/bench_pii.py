@@ -11,7 +11,7 @@ Part A, a 10,000 x 12 Faker frame (`frames.faker_frame`):
   * the label each tool gives each column against `frames.EXPECTED`, and the speed ratios.
 Part B, a 1,000,000 x 12 frame (`frames.large_frame`, about 20 s to build):
   * the full `scan_pii(df)` (column inventory plus exact per-column flagged counts);
-  * `scan.page(p, 20)` for the first page and a middle page, and with ``reveal=True``;
+  * `scan.page(p, page_size=20)` for the first page and a middle page, and with ``reveal=True``;
   * the targets: full scan < 10 s, first page of highlighted cells < 1 s.
 It ends with a plain-text summary to paste into a README.
 
@@ -257,19 +257,19 @@ def run_part_b(rows: int) -> PartB:
     inv = scan.inventory[["column", "entity", "share", "n_flagged", "n_non_null"]]
     print(inv.to_string(index=False))
 
-    n_pages = scan.page(0, PAGE_SIZE)["n_pages"]
+    n_pages = scan.page(0, page_size=PAGE_SIZE)["n_pages"]
     middle = n_pages // 2
     cases: dict[str, Callable[[], Any]] = {
-        "first page": lambda: scan.page(0, PAGE_SIZE),
-        f"middle page ({middle:,})": lambda: scan.page(middle, PAGE_SIZE),
-        "first page, reveal=True": lambda: scan.page(0, PAGE_SIZE, reveal=True),
-        f"middle page ({middle:,}), reveal=True": lambda: scan.page(middle, PAGE_SIZE,
+        "first page": lambda: scan.page(0, page_size=PAGE_SIZE),
+        f"middle page ({middle:,})": lambda: scan.page(middle, page_size=PAGE_SIZE),
+        "first page, reveal=True": lambda: scan.page(0, page_size=PAGE_SIZE, reveal=True),
+        f"middle page ({middle:,}), reveal=True": lambda: scan.page(middle, page_size=PAGE_SIZE,
                                                                     reveal=True),
-        "first page, flagged_rows_only=True": lambda: scan.page(0, PAGE_SIZE,
+        "first page, flagged_rows_only=True": lambda: scan.page(0, page_size=PAGE_SIZE,
                                                                 flagged_rows_only=True),
     }
     pages: dict[str, tuple[float, float]] = {}
-    print(f"\nscan.page(p, {PAGE_SIZE}) of {n_pages:,} pages: first call / median of "
+    print(f"\nscan.page(p, page_size={PAGE_SIZE}) of {n_pages:,} pages: first call / median of "
           f"{PAGE_RUNS} more (target < {TARGET_PAGE_S:.0f} s)")
     for label, fn in cases.items():
         first = timed(fn)[1]

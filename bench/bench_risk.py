@@ -20,7 +20,7 @@ city; hierarchies built from the data) plus one sensitive column (diagnosis):
   * every tool must give the same k and l; the targets: nbaudit >= 15x pycanon for k and
     >= 50x for l;
   * the explorer widget's update after a slider move, `risk.evaluate(levels, k=5,
-    max_suppression=0.04)` + `risk.riskiest(8, levels)`, for six level vectors (median of 3
+    max_suppression=0.04)` + `risk.riskiest(8, levels=levels)`, for six level vectors (median of 3
     each); target < 300 ms.
 Part B, Adult as shipped by ARX (30,162 rows, 9 quasi-identifiers, ARX's hierarchies), optimal
 search for k=5, 4% suppression, metric entropy: cold (a fresh Python process), warm on the
@@ -415,7 +415,7 @@ def print_ratios(g: Generalization) -> None:
 
 def run_widget(risk: Any) -> list[WidgetCase]:
     print(f"\nwidget update after a slider move: risk.evaluate(levels, k={WIDGET_K}, "
-          f"max_suppression={SUPPRESSION}) + risk.riskiest({RISKIEST_N}, levels); "
+          f"max_suppression={SUPPRESSION}) + risk.riskiest({RISKIEST_N}, levels=levels); "
           f"median of {WIDGET_RUNS} each (target < {TARGET_WIDGET_S * 1000:.0f} ms)")
     print(f"  {'levels (age, zip, sex, dob, city)':<36}{'classes':>10}{'evaluate':>11}"
           f"{'riskiest':>11}{'update':>11}  k={WIDGET_K} within 4%")
@@ -426,7 +426,7 @@ def run_widget(risk: Any) -> list[WidgetCase]:
         for _ in range(WIDGET_RUNS):
             fig, ev_s = timed(lambda lv=levels: fresh(risk).evaluate(lv, k=WIDGET_K,
                                                                max_suppression=SUPPRESSION))
-            _, rk_s = timed(lambda lv=levels: risk.riskiest(RISKIEST_N, lv))
+            _, rk_s = timed(lambda lv=levels: risk.riskiest(RISKIEST_N, levels=lv))
             ev_times.append(ev_s)
             rk_times.append(rk_s)
             totals.append(ev_s + rk_s)

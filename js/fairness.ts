@@ -9,6 +9,7 @@
 import type { RenderProps } from "@anywidget/types";
 import { fmtInt, fmtPct, h, select, svg as s } from "./lib/dom";
 import { chartBox } from "./lib/chart";
+import type { Empty, FairnessMessage } from "./lib/contracts";
 import { exportControls } from "./lib/export";
 import { help } from "./lib/help";
 
@@ -26,18 +27,26 @@ interface Summary {
   groups: Group[];
   overall: Record<string, Num>;
   disparities: DisparityRow[];
-  notes?: string[];
-  positive_name?: string | null;
-  denominators?: Record<string, string>;
+  notes: string[];
+  positive_name: string | null;
+  /** What each metric is a share of ("positives"...) and its name, from fairness/_common.py. */
+  denominators: Record<string, string>;
+  labels: Record<string, string>;
+  /** The separator of intersectional group labels (" × "). */
+  join: string;
+  /** Numeric features cut into bins, and how. */
+  binned: Array<{ feature: string; values: number; bins: number; automatic: boolean; text: string }>;
 }
-interface Rule { group: string; rule: string; threshold: Num; share: Num }
+/** A learned per-group rule; ThresholdOptimizer may randomize between two thresholds. */
+interface Rule { group: string; rule: string; threshold: Num; share: Num; other_threshold: Num; other_share: Num }
 interface Mitigation { constraints?: string; method?: string; evaluation?: string; fit_rows?: number; evaluation_rows?: number; group_thresholds?: Rule[] | null; before?: Summary; after?: Summary }
 interface Model {
   metric: string;
   threshold: number;
   group_thresholds: Record<string, number>;
   limits: { ratio: number; difference: number };
-  summary: Summary;
+  /** {} while no audit fits the widget (more groups than it shows). */
+  summary: Summary | Empty;
   tradeoff: { thresholds?: number[]; accuracy?: Num[]; demographic_parity_difference?: Num[]; equalized_odds_difference?: Num[] };
   mitigation: Mitigation;
   metrics: string[];
@@ -45,21 +54,9 @@ interface Model {
   error: string;
 }
 
-const LABELS: Record<string, string> = {
-  selection_rate: "selection rate",
-  true_positive_rate: "true positive rate",
-  false_positive_rate: "false positive rate",
-  false_negative_rate: "false negative rate",
-  true_negative_rate: "true negative rate",
-  precision: "precision",
-  accuracy: "accuracy",
-  base_rate: "base rate",
-};
-const DENOMINATOR: Record<string, string> = {
-  selection_rate: "rows", true_positive_rate: "positives", false_positive_rate: "negatives",
-  false_negative_rate: "positives", true_negative_rate: "negatives", precision: "predicted positives",
-  accuracy: "rows", base_rate: "rows",
-};
+/** A metric's name and denominator as the kernel sends them (one source: fairness/_common.py). */
+const label = (sum: Summary, metric: string) => sum.labels[metric] ?? metric.replace(/_/g, " ");
+const denominator = (sum: Summary, metric: string) => sum.denominators[metric] ?? "rows";
 // Glossary keys of lib/help.ts for the parity measures.
 const HELP_KEY: Record<string, string> = { disparate_impact_ratio: "disparate_impact" };
 // Small groups named in the warning; the rest are counted (the table lists them all).
@@ -99,9 +96,9 @@ interface Series { label: string; cls: string; value: (g: Group) => Num }
  *  and the axes stay in view. */
 function groupBars(sum: Summary, metric: string, file: string, series?: Series[], others?: Summary, legend: HTMLElement | null = null) {
   const groups = sum.groups;
-  const name = LABELS[metric] ?? metric;
+  const name = label(sum, metric);
   const many = series ?? [{ label: name, cls: "nba-bar", value: (g: Group) => g[metric] as Num }];
-  const den = DENOMINATOR[metric] ?? "rows";
+  const den = denominator(sum, metric);
   const labels = groups.map((g) => g.group);
   const gutter = Math.min(LABEL_MAX, Math.max(40, ...labels.map(textWidth))) + 12;
   const PW = 340, RIGHT = 120, TOP = 40, BOTTOM = 40, PAD = 4;
@@ -170,8 +167,8 @@ function groupBars(sum: Summary, metric: string, file: string, series?: Series[]
 }
 
 function groupTable(sum: Summary, metric: string) {
-  const den = DENOMINATOR[metric] ?? "rows";
-  const head = h("tr", {}, ...["Group", den, LABELS[metric] ?? metric, "95% Wilson", "bootstrap"].map((t) => h("th", {}, t)));
+  const den = denominator(sum, metric);
+  const head = h("tr", {}, ...["Group", den, label(sum, metric), "95% Wilson", "bootstrap"].map((t) => h("th", {}, t)));
   const rows = sum.groups.map((g) => {
     const wilson = g[`${metric}_wilson`] as Pair;
     const boot = g[`${metric}_ci`] as Pair;
@@ -309,7 +306,8 @@ function tradeoffChart(t: Model["tradeoff"], current: number) {
 function render({ model, el }: RenderProps<Model>) {
   const root = h("div", { class: "nbaudit nba-fair" });
   el.append(root);
-  const ui = { constraints: "equalized_odds" };
+  // message: the last request the kernel could not carry out (a msg:custom {type: "error"})
+  const ui = { constraints: "equalized_odds", message: "" };
 
   // The threshold slider is made once and never re-created: re-creating it on every
   // update would drop the user's drag.
@@ -368,15 +366,16 @@ function render({ model, el }: RenderProps<Model>) {
   root.replaceChildren(mainBox, thresholdBox, mitigationBox);
 
   function draw() {
-    const sum = model.get("summary");
-    if (!sum || !sum.groups) {
+    const got = model.get("summary");
+    const sum = got && "groups" in got ? (got as Summary) : null;
+    if (!sum) {
       mainBox.replaceChildren(h("div", { class: "nba-muted" }, model.get("error") || "No audit yet."));
       thresholdBox.style.display = "none";
       mitigationBox.replaceChildren();
       return;
     }
     const metric = model.get("metric");
-    const den = DENOMINATOR[metric] ?? "rows";
+    const den = denominator(sum, metric);
     const positive = sum.positive_name || "positive decision";
     const small = sum.groups.filter((g) => Boolean(g[`${metric}_small`] ?? g.small)).map((g) => g.group);
     const notes = (sum.notes ?? []).map((n) => h("div", { class: "nba-note nba-fair-note", "data-note": n.startsWith("Disparities refused") ? "refused" : "binned" }, n));
@@ -386,11 +385,12 @@ function render({ model, el }: RenderProps<Model>) {
       h("div", { class: "nba-toolbar" }, exporter.button),
       exporter.slot,
       model.get("error") ? h("div", { class: "nba-error" }, model.get("error")) : null,
+      ui.message ? h("div", { class: "nba-error", "data-role": "message" }, ui.message) : null,
       ...notes,
-      small.length ? h("div", { class: "nba-note nba-fair-warn" }, `⚠ ${small.slice(0, SMALL_SHOWN).join(", ")}${small.length > SMALL_SHOWN ? ` and ${fmtInt(small.length - SMALL_SHOWN)} more groups` : ""}: fewer than ${sum.min_group_size} ${den} behind the ${LABELS[metric] ?? metric}. Their bars are grey, their intervals wide, and they are left out of the disparities that use this rate.`) : null,
-      h("div", { class: "nba-toolbar" }, select(model.get("metrics").map((m) => [m, LABELS[m] ?? m] as [string, string]), metric, (v) => { model.set("metric", v); model.save_changes(); }, "Metric")),
+      small.length ? h("div", { class: "nba-note nba-fair-warn" }, `⚠ ${small.slice(0, SMALL_SHOWN).join(", ")}${small.length > SMALL_SHOWN ? ` and ${fmtInt(small.length - SMALL_SHOWN)} more groups` : ""}: fewer than ${sum.min_group_size} ${den} behind the ${label(sum, metric)}. Their bars are grey, their intervals wide, and they are left out of the disparities that use this rate.`) : null,
+      h("div", { class: "nba-toolbar" }, select(model.get("metrics").map((m) => [m, label(sum, m)] as [string, string]), metric, (v) => { model.set("metric", v); model.save_changes(); }, "Metric")),
       h("div", { class: "nba-chart-row" }, groupBars(sum, metric, `fairness-${metric}.svg`), groupTable(sum, metric)),
-      h("div", { class: "nba-note" }, `Bars: the ${LABELS[metric] ?? metric} per group (share of ${den}${metric === "selection_rate" ? (sum.positive_name ? ` decided “${positive}”` : " with a positive decision") : ""}); whiskers: 95% Wilson intervals; the table adds the bootstrap (1,000 resamples); dashed line: all rows. From Python: audit.figure("${metric}").`),
+      h("div", { class: "nba-note" }, `Bars: the ${label(sum, metric)} per group (share of ${den}${metric === "selection_rate" ? (sum.positive_name ? ` decided “${positive}”` : " with a positive decision") : ""}); whiskers: 95% Wilson intervals; the table adds the bootstrap (1,000 resamples); dashed line: all rows. From Python: audit.figure("${metric}").`),
       h("div", { class: "nba-section" }, "Disparities"),
       disparityTable(sum.disparities),
     ];
@@ -413,7 +413,7 @@ function render({ model, el }: RenderProps<Model>) {
         "div",
         { class: "nba-toolbar" },
         select([["equalized_odds", "equalized odds"], ["demographic_parity", "demographic parity"], ["true_positive_rate_parity", "equal opportunity"]], ui.constraints, (v) => { ui.constraints = v; }, "Constraint"),
-        h("button", { class: "nba-btn nba-primary", "data-action": "mitigate", disabled: model.get("status") === "running", onclick: () => model.send({ type: "mitigate", constraints: ui.constraints }) }, model.get("status") === "running" ? "Fitting…" : "Mitigate"),
+        h("button", { class: "nba-btn nba-primary", "data-action": "mitigate", disabled: model.get("status") === "running", onclick: () => { ui.message = ""; model.send({ type: "mitigate", constraints: ui.constraints }); } }, model.get("status") === "running" ? "Fitting…" : "Mitigate"),
       ),
       done
         ? h(
@@ -426,7 +426,7 @@ function render({ model, el }: RenderProps<Model>) {
                 { label: "after", cls: "nba-bar nba-bar-after", value: (g) => g[metric] as Num },
               ], mit.after, h("div", { class: "nba-legend nba-legend-mit" }, h("span", { class: "nba-key nba-key-before" }, "before"), h("span", { class: "nba-key nba-key-after" }, "after"), h("span", { class: "nba-muted" }, "on the evaluation rows"))),
               rules ? h("table", { class: "nba-table nba-rules" }, h("thead", {}, h("tr", {}, h("th", {}, "Group"), h("th", {}, "Learned decision rule"))), h("tbody", {}, ...rules.map((r) => h("tr", { "data-group": r.group }, h("td", { class: "nba-group-cell", title: r.group }, r.group), h("td", {}, r.rule))))) : null),
-            h("div", { class: "nba-note" }, `Bars: the ${LABELS[metric] ?? metric} per group before and after, on the evaluation rows (whiskers: 95% Wilson). From Python: mitigation.figure("${metric}"), mitigation.group_thresholds.`),
+            h("div", { class: "nba-note" }, `Bars: the ${label(sum, metric)} per group before and after, on the evaluation rows (whiskers: 95% Wilson). From Python: mitigation.figure("${metric}"), mitigation.group_thresholds.`),
             beforeAfterTable(mit.before!.disparities, mit.after!.disparities),
           )
         : null,
@@ -434,9 +434,17 @@ function render({ model, el }: RenderProps<Model>) {
     mitigationBox.replaceChildren(...mparts.filter((p): p is Node => p !== null));
   }
   const keys = ["summary", "metric", "mitigation", "status", "error", "tradeoff"];
+  const onMsg = (msg: unknown) => {
+    const m = msg as Partial<FairnessMessage> | null;
+    if (m?.type !== "error") return; // the export reply is lib/export.ts's
+    ui.message = `✗ ${m.message ?? "the kernel could not do this"}`;
+    draw();
+  };
+  model.on("msg:custom", onMsg);
   for (const k of keys) model.on(`change:${k}`, draw);
   draw();
   return () => {
+    model.off("msg:custom", onMsg);
     for (const k of keys) model.off(`change:${k}`, draw);
     exporter.cleanup();
   };

@@ -174,7 +174,7 @@ def test_scan_pii_catalogue(make: Callable[[], Any], kwargs: dict[str, Any],
         scan = nbaudit.scan_pii(df, **kwargs)
         width = df.shape[1] if isinstance(df, pd.DataFrame) else 1
         assert len(scan.columns) == (width if not kwargs.get("columns") else len(scan.columns))
-        page = scan.page(0, 20)
+        page = scan.page(0, page_size=20)
         json.dumps(page)  # JSON-safe
         scan.findings  # noqa: B018
         md = scan.to_markdown()

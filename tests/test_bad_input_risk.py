@@ -88,7 +88,7 @@ def frames(tmp_path: Any) -> dict[str, Any]:
     (tmp_path / "latin1.csv").write_bytes("Zoë;*\n".encode("latin-1"))
     return {"base": base, "wide7": wide7, "wide30": wide30, "odd": odd, "dup": dup,
             "intcols": intcols, "csv": csv, "dir": tmp_path,
-            "risk": assess_risk(base, ["age", "zip", "sex"], ["dx"])}
+            "risk": assess_risk(base, ["age", "zip", "sex"], sensitive=["dx"])}
 
 
 def group_k(df: pd.DataFrame, cols: list[Any]) -> int:
@@ -138,10 +138,12 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], Any]] = [
     ("a name twice", lambda F: A(F["base"], ["age", "age"]),
      ok(lambda r, F: r.quasi_identifiers == ["age"])),
     ("duplicate column labels", lambda F: A(F["dup"], ["a"]), (ValueError, "more than once")),
-    ("quasi-identifier is sensitive", lambda F: A(F["base"], ["age"], ["age"]),
+    ("quasi-identifier is sensitive", lambda F: A(F["base"], ["age"], sensitive=["age"]),
      (ValueError, "both a quasi-identifier and a sensitive")),
-    ("unknown sensitive", lambda F: A(F["base"], ["age"], ["nope"]), (ValueError, "No column")),
-    ("sensitive an int", lambda F: A(F["base"], ["age"], 3), (TypeError, "list of names")),
+    ("unknown sensitive", lambda F: A(F["base"], ["age"], sensitive=["nope"]),
+     (ValueError, "No column")),
+    ("sensitive an int", lambda F: A(F["base"], ["age"], sensitive=3),
+     (TypeError, "list of names")),
     ("integer column labels", lambda F: A(F["intcols"], [0, 1]), k_is("intcols", [0, 1])),
     ("non-unique index", lambda F: A(F["base"].set_axis([0] * 300), ["age", "sex"]),
      k_is("base", ["age", "sex"])),
@@ -212,7 +214,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], Any]] = [
     ("dict cells", lambda F: A(F["odd"], ["dicts"]), k_is("odd", ["dicts"], as_text)),
     ("Arrow list column", lambda F: A(F["odd"], ["arrowlist"]),
      ok(lambda r, F: r.k == 10 and r.n_classes == 2)),
-    ("list cells as sensitive", lambda F: A(F["odd"], ["bools"], ["lists"]),
+    ("list cells as sensitive", lambda F: A(F["odd"], ["bools"], sensitive=["lists"]),
      ok(lambda r, F: r.l_diversity == {"lists": int(
          F["odd"].assign(t=as_text(F["odd"]["lists"])).groupby("bools")["t"].nunique().min())})),
     ("surrogates generalized", lambda F: A(F["odd"], ["surrogates", "cat"]).apply(

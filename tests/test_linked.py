@@ -34,7 +34,7 @@ def test_a_bare_code_that_follows_the_person_id_is_an_identifier():
     assert "'customer_id'" in ref.evidence and "another identifier" in ref.evidence
     assert ref.n_flagged == df["ref"].notna().sum()
     # Masked on the page like any identifier.
-    page = scan.page(0, 50)
+    page = scan.page(0, page_size=50)
     at = page["columns"].index("ref")
     shown = " ".join("".join(text for text, _ in row["cells"][at]) for row in page["rows"])
     assert not any(str(int(v)) in shown for v in df["ref"].dropna())

@@ -74,7 +74,7 @@ def test_configure_sets_the_defaults_of_scans_pages_and_widgets(restored_setting
     # Arguments still win over the settings.
     explicit = nbaudit.scan_pii(df, sample_size=800)
     assert explicit.sample_size == 800 and "800 sampled values" in explicit.columns[0].evidence
-    assert len(scan.page(0, 3)["rows"]) == 3
+    assert len(scan.page(0, page_size=3)["rows"]) == 3
     # Leaving an argument out leaves its setting alone.
     nbaudit.configure(page_size=9)
     assert (settings.sample_size, settings.page_size) == (500, 9)

@@ -187,7 +187,7 @@ def test_one_masking_policy_for_screens_and_saved_frames(shop):
     scan = nbaudit.scan_pii(shop[["phone", "payment_card", "email"]])
     out = scan.pseudonymize(handling={"phone": "mask", "payment_card": "mask", "email": "mask"},
                             key=KEY).frame
-    page = scan.page(0, 10)
+    page = scan.page(0, page_size=10)
     for row in page["rows"]:
         i = row["row"]
         shown = [segments[0][0] for segments in row["cells"]]

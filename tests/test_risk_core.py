@@ -90,7 +90,7 @@ def test_riskiest_called_directly(tiny):
 
 def test_riskiest_shows_the_generalized_values(tiny):
     risk = assess_risk(tiny, ["zip", "sex"], hierarchies={"zip": ZIP_H})
-    table = risk.riskiest(10, {"zip": 1})
+    table = risk.riskiest(10, levels={"zip": 1})
     assert table["records"].tolist() == [1, 2, 2, 3]
     rows = sorted(table.itertuples(index=False), key=lambda r: (r.records, r.zip, r.sex))
     assert [tuple(r) for r in rows] == [("9411*", "F", 1), ("0213*", "F", 2),

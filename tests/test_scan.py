@@ -134,16 +134,16 @@ def test_input_frame_is_never_mutated(shop_df):
 
 def test_page_is_masked_unless_revealed(shop_df):
     scan = nbaudit.scan_pii(shop_df)
-    page = scan.page(0, 10)
+    page = scan.page(0, page_size=10)
     assert page["n_pages"] == 80 and len(page["rows"]) == 10
     text = json.dumps(page)
     for email in shop_df.email.head(10):
         assert email not in text
-    raw = json.dumps(scan.page(0, 10, reveal=True))
+    raw = json.dumps(scan.page(0, page_size=10, reveal=True))
     assert shop_df.email.iloc[0] in raw
     # Pages past the end are clamped, flagged-only rows and column choice work.
-    assert scan.page(10_000, 10)["page"] == 79
-    only = scan.page(0, 10, columns=["review"], flagged_rows_only=True)
+    assert scan.page(10_000, page_size=10)["page"] == 79
+    only = scan.page(0, page_size=10, columns=["review"], flagged_rows_only=True)
     assert only["columns"] == ["review"]
     assert all(any(seg[1] for seg in r["cells"][0]) for r in only["rows"])
 
@@ -220,7 +220,7 @@ def test_awkward_columns_and_dtypes():
     assert got["when"] == "DATE_TIME"
     assert got["dob"] == "DATE_OF_BIRTH"
     assert got["flag"] == "NONE"
-    page = scan.page(0, 5)
+    page = scan.page(0, page_size=5)
     json.dumps(page)
     assert len(page["rows"][0]["cells"][4][0][0]) <= 201  # the 1 MB cell is cut
 
@@ -313,17 +313,17 @@ def test_a_rows_own_identifiers_are_masked_in_its_free_text():
     rows = np.flatnonzero(signed)
     assert len(rows) >= 30
     for row in rows[:: max(1, len(rows) // 10)]:
-        page = scan.page(int(row) // 20, 20, columns=["note"])
+        page = scan.page(int(row) // 20, page_size=20, columns=["note"])
         shown = next(r for r in page["rows"] if r["row"] == row)
         assert names[row] not in json.dumps(shown)
-        raw = scan.page(int(row) // 20, 20, columns=["note"], reveal=True)
+        raw = scan.page(int(row) // 20, page_size=20, columns=["note"], reveal=True)
         assert names[row] in json.dumps(next(r for r in raw["rows"] if r["row"] == row))
 
 
 def test_no_page_of_the_demo_data_shows_a_flagged_value():
     df = nbaudit.datasets.ecommerce(2_000, seed=7)
     scan = nbaudit.scan_pii(df)
-    pages = json.dumps([scan.page(p, 100) for p in range(20)])
+    pages = json.dumps([scan.page(p, page_size=100) for p in range(20)])
     for column in ("customer_name", "email", "phone", "street_address", "payment_card"):
         leaked = [v for v in df[column] if v in pages]
         assert leaked == [], (column, leaked[:3])
@@ -357,7 +357,7 @@ def test_absence_values_are_not_flagged_as_special_category(header, entity, valu
     is_absent = np.array([c == absent for c in cells])
     assert not flags[is_absent].any() and flags[~is_absent].all()
     assert "none or unknown neither counted nor flagged" in col.evidence
-    page = scan.page(0, 8)
+    page = scan.page(0, page_size=8)
     segments = [r["cells"][0] for r in page["rows"]]
     for cell, segs in zip(cells[:8], segments, strict=True):
         if cell == absent:  # in clear and not highlighted: it says nothing about the person
@@ -415,19 +415,19 @@ def test_evidence_holds_reasons_statistics_apart(shop_df):
 def test_page_finds_the_page_holding_a_row(shop_df):
     scan = nbaudit.scan_pii(shop_df)
     for size, row in [(20, 0), (20, 19), (20, 20), (50, 799), (7, 123), (200, 555)]:
-        page = scan.page(3, size, row=row)
+        page = scan.page(3, page_size=size, row=row)
         assert page["page"] == row // size and page["found_row"] == row
         assert row in [r["row"] for r in page["rows"]]
-    assert scan.page(2, 20)["found_row"] is None
+    assert scan.page(2, page_size=20)["found_row"] is None
     # Only rows with PII: a row without any goes to the page of the next row that has some.
     flagged = np.flatnonzero(scan.flags("review"))
     gap = next(r for r in range(len(shop_df)) if r not in set(flagged.tolist()))
-    page = scan.page(0, 10, row=gap, columns=["review"], flagged_rows_only=True)
+    page = scan.page(0, page_size=10, row=gap, columns=["review"], flagged_rows_only=True)
     assert page["found_row"] is None
     nxt = int(flagged[np.searchsorted(flagged, gap)])
     assert nxt in [r["row"] for r in page["rows"]]
     hit = int(flagged[25])
-    page = scan.page(0, 10, row=hit, columns=["review"], flagged_rows_only=True)
+    page = scan.page(0, page_size=10, row=hit, columns=["review"], flagged_rows_only=True)
     assert page["found_row"] == hit and page["page"] == 2
 
 
@@ -444,4 +444,4 @@ def test_page_refuses_a_row_that_does_not_exist(shop_df, row, message):
     # A wrong type is a TypeError, a wrong number a ValueError (as everywhere in nbaudit).
     kind = TypeError if isinstance(row, str | bool) else ValueError
     with pytest.raises(kind, match=re.escape(message)):
-        scan.page(0, 20, row=row)
+        scan.page(0, page_size=20, row=row)

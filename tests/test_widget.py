@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import numpy as np
 import pytest
 from conftest import recording
 
@@ -54,7 +55,14 @@ def test_column_and_row_filters(widget):
     widget.cell_columns = []
     assert len(widget.page_data["columns"]) == 16
     widget.flagged_rows_only = True
-    assert widget.page_data["n_rows"] <= widget.summary["n_rows"]
+    scan = widget.scan
+    assert widget.page_data["n_rows"] == scan.n_rows  # some column is flagged in every row
+    widget.cell_columns = ["review"]  # free text: PII in some reviews only
+    flagged = scan.flags("review")
+    assert 0 < flagged.sum() < scan.n_rows
+    assert widget.page_data["n_rows"] == flagged.sum()
+    assert [r["row"] for r in widget.page_data["rows"]] == list(
+        np.flatnonzero(flagged)[:widget.page_size])
 
 
 def test_reveal_travels_as_a_message_never_as_state(widget, shop_df):

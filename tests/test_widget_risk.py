@@ -191,7 +191,7 @@ def test_riskiest_shows_generalized_values_and_masks_like_the_cells_tab():
     w = ReidRiskWidget.from_frame(df, ["sex", "age", "marital"])  # finds the live scan
     cells = {c["name"]: c for r in w.current["riskiest"] for c in r["values"]}
     assert cells["sex"]["masked"] and cells["age"]["masked"] and not cells["marital"]["masked"]
-    page = scan.page(0, 50)
+    page = scan.page(0, page_size=50)
     sex = page["columns"].index("sex")
     in_cells = {seg[0] for row in page["rows"] for seg in row["cells"][sex]}
     shown = {c["value"] for r in w.current["riskiest"] for c in r["values"] if c["name"] == "sex"}

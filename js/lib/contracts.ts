@@ -35,5 +35,5 @@ export interface StoredMessage {
 /** What a %reid_risk widget receives (lib/risk_view.ts reads it). */
 export type RiskMessage = MarkdownMessage | ErrorMessage | StoredMessage;
 
-/** What a %fairness widget receives: fairness.ts listens to the export reply only. */
-export type FairnessMessage = MarkdownMessage;
+/** What a %fairness widget receives: the export reply and requests it could not carry out. */
+export type FairnessMessage = MarkdownMessage | ErrorMessage;

@@ -3,6 +3,7 @@
 import type { AnyModel } from "@anywidget/types";
 import { fmtInt, fmtPct, h, svg as s } from "./dom";
 import { chartBox, type ChartOptions } from "./chart";
+import type { RiskMessage } from "./contracts";
 import { exportControls } from "./export";
 import { help } from "./help";
 
@@ -394,8 +395,8 @@ export function renderRisk(model: AnyModel<RiskState>, root: HTMLElement): () =>
   }
 
   const onMsg = (msg: unknown) => {
-    const m = msg as { type?: string; name?: string; rows?: number; message?: string };
-    if (m?.type === "stored") ui.stored = `✓ ${m.name}: ${fmtInt(m.rows ?? 0)} rows, generalized (the input is unchanged)`;
+    const m = msg as RiskMessage | null; // checked against the kernel by tests/test_contracts.py
+    if (m?.type === "stored") ui.stored = `✓ ${m.name}: ${fmtInt(m.rows)} rows, generalized (the input is unchanged)`;
     else if (m?.type === "error") ui.stored = `✗ ${m.message}`;
     draw();
   };

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from stdnum import luhn
 
 _FIRST = {
     "F": ["Emma", "Olivia", "Sophie", "Mia", "Hannah", "Léa", "Chloé", "Lucía", "María", "Anna",
@@ -129,17 +130,8 @@ def ecommerce(n: int = 1_000, seed: int = 7) -> pd.DataFrame:
 
 
 def _card(rng: np.random.Generator) -> str:
-    digits = [4] + list(rng.integers(0, 10, 14))
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        d = int(d)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    digits.append((10 - total % 10) % 10)
-    s = "".join(str(int(d)) for d in digits)
+    body = "4" + "".join(str(int(d)) for d in rng.integers(0, 10, 14))
+    s = body + luhn.calc_check_digit(body)
     return f"{s[:4]} {s[4:8]} {s[8:12]} {s[12:]}"
 
 

@@ -31,12 +31,12 @@ from typing import Any
 
 import pandas as pd
 
+from .pii.entities import FINDING_LEVELS as LEVELS
 from .pii.entities import entity
 from .pii.masking import mask_value
 from .pii.scan import scan_pii
 from .pii.text import TEXT_ENTITIES, find_in_texts
 
-LEVELS = ("low", "medium", "high")
 MAX_TEXT = 1_000_000  # characters of one output or widget string searched
 MAX_TABLE_ROWS = 5_000
 # How pandas and others render a missing value in HTML ("NaN" is also a place: Nan, Thailand).

@@ -208,7 +208,9 @@ def _axes_stay_in_view(page: Any, widget: Any, artifacts: Path) -> None:
         assert abs(hb["y"] - b["y"]) <= 2, (where, hb, b)
         assert 0 <= (b["y"] + b["height"]) - (fb["y"] + fb["height"]) <= 20, (where, fb, b)
         for axis in (head, foot):
-            ticks = axis.locator("text.nba-axis").all_inner_texts()
+            # SVG text has no innerText: read its textContent
+            ticks = axis.locator("text.nba-axis").evaluate_all(
+                "(els) => els.map((e) => e.textContent)")
             assert {"0%", "50%", "100%"} <= set(ticks), ticks
             expect(axis.locator("text", has_text="100%")).to_be_visible()
     # a row in the middle, hovered: its readout, with both axes in the screenshot

@@ -105,6 +105,9 @@ def test_cells_mask_page_reveal(notebook_copy: str, page: Any, lab_server: Any, 
     panel = open_notebook(page, lab_server, notebook_copy)
     start_run_all(page)
     widget = wait_widget(panel)
+    # The later cells keep the kernel busy for seconds (a second scan): the pager's requests
+    # wait in its queue, so click once the run is over, as a user reading the widget would.
+    wait_run_all(page)
 
     widget.locator("button.nba-tab[data-tab='cells']").click()
     cells = widget.locator("table.nba-cells")

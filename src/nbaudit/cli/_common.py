@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._text import names_text, quote_name
+from ..pii.entities import FINDING_LEVELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,7 +24,7 @@ EXIT_FAIL = EXIT_FOUND
 EXIT_USAGE = 2
 #: 130: interrupted (Ctrl-C).
 EXIT_INTERRUPTED = 130
-LEVELS = ("low", "medium", "high")
+LEVELS = FINDING_LEVELS
 #: The version of the JSON documents the subcommands print (``--format json``); fields are
 #: only ever added within a version.
 FORMAT_VERSION = 1

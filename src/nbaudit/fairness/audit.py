@@ -411,6 +411,7 @@ class FairnessAudit:
             "notes": self.notes,
             "binned": [b.to_dict() for b in self.data.binned],
             "denominators": dict(DENOMINATORS),
+            "labels": dict(METRIC_LABELS),
             "features": self.data.features,
             "n": int(self.table.sum()),
             "dropped": self.data.dropped,

@@ -15,6 +15,9 @@ Level = Literal["high", "medium", "low", "none"]
 Handling = Literal["drop", "tokenize", "mask", "generalize", "keep"]
 
 LEVEL_RANK: dict[str, int] = {"high": 3, "medium": 2, "low": 1, "none": 0}
+#: The levels a finding can have, lowest first (what ``--fail-on`` accepts).
+FINDING_LEVELS: tuple[str, ...] = tuple(
+    sorted((lv for lv, r in LEVEL_RANK.items() if r), key=LEVEL_RANK.__getitem__))
 
 
 @dataclass(frozen=True)

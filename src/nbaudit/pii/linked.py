@@ -22,6 +22,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..risk.codes import combine_codes
 from .classify import ColumnReport, factorize
 from .entities import entity
 
@@ -54,7 +55,7 @@ def _one_to_one(anchor: np.ndarray, candidate: np.ndarray) -> tuple[bool, int]:
     n_a, n_c = len(np.unique(a)), len(np.unique(c))
     if min(n_a, n_c) < MIN_DISTINCT or len(a) < MIN_REPEAT * n_a:
         return False, 0
-    n_pairs = len(np.unique(a.astype(np.int64) * (int(c.max()) + 1) + c))
+    _, n_pairs = combine_codes([a, c], [int(a.max()) + 1, int(c.max()) + 1])
     ok = n_pairs <= (1 + TOLERANCE) * min(n_a, n_c)
     return ok, len(a)
 

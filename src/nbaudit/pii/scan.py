@@ -242,8 +242,8 @@ class PiiScan:
     def page(
         self,
         page: int = 0,
-        page_size: int | None = None,
         *,
+        page_size: int | None = None,
         reveal: bool = False,
         columns: Sequence[str] | None = None,
         flagged_rows_only: bool = False,

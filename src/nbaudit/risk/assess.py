@@ -337,7 +337,7 @@ class RiskAssessment:
             user_hierarchies=any(h.kind in ("user", "arx") for h in self.hierarchies.values()),
             hierarchies_source=self.hierarchies_source)
 
-    def riskiest(self, n: int = 10, levels: Levels = None, *, k: int | None = None,
+    def riskiest(self, n: int = 10, *, levels: Levels = None, k: int | None = None,
                  max_suppression: float = 0.0) -> pd.DataFrame:
         """The smallest classes: which quasi-identifier values single records out.
 
@@ -424,9 +424,9 @@ class RiskAssessment:
 def assess_risk(
     df: pd.DataFrame,
     quasi_identifiers: Sequence[str],
+    *,
     sensitive: Sequence[str] | None = None,
     hierarchies: Mapping[str, Any] | None = None,
-    *,
     population_size: int | None = None,
     k: int = 5,
 ) -> RiskAssessment:

@@ -21,6 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._checks import is_missing
+
 MISSING = "(missing)"  # the label of null values: they form their own value, never dropped
 
 
@@ -92,13 +94,8 @@ def value_key(value: Any) -> str:
     """The string form a value is matched by (hierarchies from CSV files are text)."""
     if type(value) is str:  # the common case, first
         return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
-    try:
-        if pd.isna(value):
-            return MISSING
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, pd.Timestamp):

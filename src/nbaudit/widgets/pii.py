@@ -118,7 +118,7 @@ class PiiScanWidget(AuditWidget):
         try:
             data = self.scan.page(
                 self.page,
-                size,
+                page_size=size,
                 reveal=reveal,
                 columns=self._valid_columns(),
                 flagged_rows_only=self.flagged_rows_only,
@@ -145,7 +145,7 @@ class PiiScanWidget(AuditWidget):
             if isinstance(row, str) and row.strip().lstrip("-").isdigit():
                 row = int(row.strip())
             row = whole_number(row, "row", 0, "0 (a row position, the # column)")
-            self.scan.page(0, 1, columns=self._valid_columns(), row=row)  # in range?
+            self.scan.page(0, page_size=1, columns=self._valid_columns(), row=row)  # in range?
         except (TypeError, ValueError) as exc:
             self.send({"type": "found", "row": None, "found": False, "error": str(exc)})
             return

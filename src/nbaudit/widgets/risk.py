@@ -133,7 +133,7 @@ class ReidRiskWidget(AuditWidget):
         k = whole_number(k, "k", 1, "5")
         max_suppression = share(max_suppression, "max_suppression (a share of records)",
                                 "0.04 for 4%")
-        risk = assess_risk(df, quasi_identifiers, sensitive, hierarchies,
+        risk = assess_risk(df, quasi_identifiers, sensitive=sensitive, hierarchies=hierarchies,
                            population_size=population_size, k=k)
         if frame_name is not None:  # checked before anything is shown
             risk.code(frame_name=frame_name, hierarchies=hierarchies_name)
@@ -241,7 +241,8 @@ class ReidRiskWidget(AuditWidget):
             return
         try:
             given = {q: h for q, h in (self._hierarchies or {}).items() if q in qis}
-            risk = assess_risk(self.frame, qis, [s for s in sens if s not in qis], given,
+            risk = assess_risk(self.frame, qis, sensitive=[s for s in sens if s not in qis],
+                               hierarchies=given,
                                population_size=self._population, k=self.target_k)
         except (TypeError, ValueError) as exc:
             self.error = str(exc)
@@ -301,7 +302,7 @@ class ReidRiskWidget(AuditWidget):
         still differ; rows that look the same are merged (``classes`` counts them).
         """
         assert self.risk is not None
-        table = self.risk.riskiest(n, levels, k=k, max_suppression=self.max_suppression)
+        table = self.risk.riskiest(n, levels=levels, k=k, max_suppression=self.max_suppression)
         flagged = self._flagged()
         rows: list[dict[str, Any]] = []
         seen: dict[tuple[Any, ...], dict[str, Any]] = {}
