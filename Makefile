@@ -18,7 +18,9 @@ $(STAMP): pyproject.toml package.json package-lock.json labextension/package.jso
           $(wildcard requirements/ner-test.txt)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet hatchling hatch-jupyter-builder editables "jupyter-builder>=1"
+	# setuptools and wheel: pyspark ships as an sdist, built here without build isolation
+	$(PIP) install --quiet hatchling hatch-jupyter-builder editables "jupyter-builder>=1" \
+	  "setuptools>=70.1" wheel
 	npm ci --no-audit --no-fund --loglevel=error
 	PATH="$(abspath $(VENV))/bin:$$PATH" npm run --silent build:all
 	SKIP_JUPYTER_BUILDER=1 $(PIP) install --quiet --no-build-isolation -e ".[dev]"
